@@ -1,0 +1,60 @@
+# Every target sets up what it needs: a fresh clone needs only python3 and make.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8866
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+STAMP := $(VENV)/.installed
+
+.PHONY: setup chromium serve lab check test test-fast figures bench strip clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian's chromium for the browser tests (Playwright's own browser download is not used).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+## serve: the landing page and every app in Voila on http://localhost:$(PORT)/
+serve: setup
+	$(PY) -m clinic_explainer.serve --port $(PORT)
+
+## lab: the series in JupyterLab, with trainer notes, for training sessions
+lab: setup
+	CLINIC_EXPLAINER_MODE=training $(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+## check: validate content/ (for content editors)
+check: setup
+	$(PY) -m clinic_explainer.check
+
+## test: content check, unit tests, every notebook executed, browser tests in Voila
+test: setup chromium
+	$(PY) -m clinic_explainer.check
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not browser"
+
+## figures: the timeline chart for print and slides, into figures/
+figures: setup
+	$(PY) -m clinic_explainer.figures figures
+
+## bench: speed benchmarks (kept apart from the tests)
+bench: setup chromium
+	$(PY) benchmarks/bench_timeline.py
+
+## strip: remove outputs from the notebooks before a commit
+strip: setup
+	$(VENV)/bin/nbstripout --keep-metadata-keys "" notebooks/*.ipynb
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,369 @@
+"""Load content/ into validated, immutable objects.
+
+Every problem is reported as ``file, line N, field 'x.y': message`` so a nurse editing a
+text file can find it. ``load()`` collects the problems of all files before raising, so
+one run of ``make check`` lists everything that needs fixing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import schema
+from .errors import ContentError, FieldProblem, Problem, format_loc
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Placeholders the interface strings fill in at run time (in addition to clinic settings).
+RUNTIME_PLACEHOLDERS = {
+    "n", "label", "duration", "stages", "position", "reviewed_by", "last_reviewed",
+    "next_review", "score", "total", "date",
+}
+_TYPE_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "date", "constrained-str"}
+Lines = dict[tuple, int]
+
+
+def repo_root() -> Path:
+    return PACKAGE_ROOT
+
+
+def content_root() -> Path:
+    return Path(os.environ.get("CLINIC_EXPLAINER_CONTENT", PACKAGE_ROOT / "content"))
+
+
+def notebooks_root() -> Path:
+    return Path(os.environ.get("CLINIC_EXPLAINER_NOTEBOOKS", PACKAGE_ROOT / "notebooks"))
+
+
+# --- reading files with line numbers ---------------------------------------------------
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(PACKAGE_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _walk(node: yaml.Node, path: tuple, lines: Lines, file: str, problems: list[Problem]) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                problems.append(
+                    Problem(file, format_loc(path + (key,)), "this field appears twice",
+                            key_node.start_mark.line + 1)
+                )
+            seen.add(key)
+            _walk(value_node, path + (key,), lines, file, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, path + (i,), lines, file, problems)
+
+
+def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, Lines]:
+    """Parse YAML text; raise ContentError naming the file and line on bad syntax."""
+    problems: list[Problem] = []
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + first_line if mark else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise ContentError([Problem(file, "", f"this is not valid YAML ({reason})", line)]) from None
+    lines: Lines = {}
+    if node is not None:
+        _walk(node, (), lines, file, problems)
+        if first_line != 1:
+            lines = {k: v + first_line - 1 for k, v in lines.items()}
+            problems = [Problem(p.file, p.field, p.message, (p.line or 0) + first_line - 1) for p in problems]
+    if problems:
+        raise ContentError(problems)
+    return data, lines
+
+
+def read_yaml(path: Path) -> tuple[Any, Lines]:
+    file = _rel(path)
+    if not path.exists():
+        raise ContentError([Problem(file, "", "this file is missing")])
+    return parse_yaml(path.read_text(encoding="utf-8"), file)
+
+
+def read_markdown(path: Path) -> tuple[Any, str, Lines]:
+    """Split a Markdown file into its YAML front matter and its body."""
+    file = _rel(path)
+    text = path.read_text(encoding="utf-8")
+    parts = text.split("\n")
+    if not parts or parts[0].strip() != "---":
+        raise ContentError([Problem(file, "", "the file must start with a '---' line and front matter", 1)])
+    try:
+        end = next(i for i in range(1, len(parts)) if parts[i].strip() == "---")
+    except StopIteration:
+        raise ContentError([Problem(file, "", "the front matter has no closing '---' line", 1)]) from None
+    data, lines = parse_yaml("\n".join(parts[1:end]), file, first_line=2)
+    body = "\n".join(parts[end + 1 :]).strip()
+    if not body:
+        raise ContentError([Problem(file, "body", "the text after the front matter is empty", end + 2)])
+    return data, body, lines
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def _line_for(loc: tuple, lines: Lines) -> int | None:
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in lines:
+            return lines[loc[:n]]
+    return None
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    return tuple(p for p in loc if isinstance(p, int) or (p not in _TYPE_TAGS and "[" not in str(p)))
+
+
+def _friendly(error: dict) -> str:
+    kind, msg = error["type"], error["msg"]
+    if kind == "missing":
+        return "this field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling)"
+    msg = msg[0].lower() + msg[1:]
+    if "input" in error and kind not in ("value_error", "assertion_error"):
+        msg += f" (found {error['input']!r})"
+    return msg.removeprefix("value error, ")
+
+
+def validate(model: type[BaseModel], data: Any, file: str, lines: Lines) -> BaseModel:
+    if data is None:
+        raise ContentError([Problem(file, "", "the file is empty", 1)])
+    try:
+        return model.model_validate(data)
+    except FieldProblem as exc:
+        raise ContentError([Problem(file, format_loc(exc.loc), exc.message, _line_for(exc.loc, lines))]) from None
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = _clean_loc(error["loc"])
+            problems.append(Problem(file, format_loc(loc), _friendly(error), _line_for(loc, lines)))
+        raise ContentError(problems) from None
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Fill {placeholders}; unknown names are left as they are (validated at load)."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def _fill_tree(data: Any, values: dict[str, str], allowed: set[str], file: str, lines: Lines,
+               path: tuple, problems: list[Problem], substitute: bool) -> Any:
+    if isinstance(data, dict):
+        return {k: _fill_tree(v, values, allowed, file, lines, path + (k,), problems, substitute)
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [_fill_tree(v, values, allowed, file, lines, path + (i,), problems, substitute)
+                for i, v in enumerate(data)]
+    if isinstance(data, str):
+        for name in PLACEHOLDER.findall(data):
+            if name not in allowed:
+                problems.append(Problem(
+                    file, format_loc(path),
+                    f"unknown placeholder {{{name}}} (known: {', '.join(sorted(allowed))})",
+                    _line_for(path, lines)))
+        return fill(data, values) if substitute else data
+    return data
+
+
+# --- the content object ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Content:
+    root: Path
+    procedure: str
+    locale: str
+    clinic: schema.Clinic
+    ui: schema.UiStrings
+    faq: dict[str, schema.FaqSection]
+    sources: dict[str, schema.Source]
+    series: schema.SeriesFile
+    timeline: schema.TimelineFile
+    red_flags: schema.RedFlagsFile
+    aftercare: schema.AftercareFile
+    candidacy: schema.CandidacyFile
+
+    def text(self, template: str, **values: Any) -> str:
+        """Fill an interface string with clinic settings and run-time values."""
+        return fill(template, {**self.clinic.settings(), **{k: str(v) for k, v in values.items()}})
+
+    def page(self, page_id: str) -> schema.Page:
+        for page in self.series.pages:
+            if page.id == page_id:
+                return page
+        raise KeyError(f"no page '{page_id}' in pages.yml")
+
+    def reviews(self) -> list[tuple[str, schema.Review | schema.FaqFront, str]]:
+        """(file, review, status) for every reviewed file, for pages and `make check`."""
+        out = [(s.file, s.front, s.front.status) for s in self.faq.values()]
+        for name in ("series", "timeline", "red_flags", "aftercare", "candidacy"):
+            part = getattr(self, name)
+            out.append((f"{name}.yml", part.review, getattr(part, "status", "approved")))
+        return out
+
+
+# file name -> (attribute, model); a new structured file is one more line here.
+DATA_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+    "sources.yml": ("sources", schema.SourcesFile),
+    "pages.yml": ("series", schema.SeriesFile),
+    "timeline.yml": ("timeline", schema.TimelineFile),
+    "red_flags.yml": ("red_flags", schema.RedFlagsFile),
+    "aftercare.yml": ("aftercare", schema.AftercareFile),
+    "candidacy.yml": ("candidacy", schema.CandidacyFile),
+}
+
+
+def _collect(problems: list[Problem], fn, *args):
+    try:
+        return fn(*args)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _load_clinic(root: Path) -> schema.Clinic:
+    data, lines = read_yaml(root / "clinic.yml")
+    return validate(schema.Clinic, data, _rel(root / "clinic.yml"), lines)
+
+
+def _load_ui(root: Path, locale: str, settings: dict[str, str]) -> schema.UiStrings:
+    path = root / "locales" / f"{locale}.yml"
+    data, lines = read_yaml(path)
+    problems: list[Problem] = []
+    _fill_tree(data, {}, set(settings) | RUNTIME_PLACEHOLDERS, _rel(path), lines, (), problems, False)
+    if problems:
+        raise ContentError(problems)
+    return validate(schema.UiStrings, data, _rel(path), lines)
+
+
+def _load_data(path: Path, model: type[BaseModel], settings: dict[str, str]):
+    data, lines = read_yaml(path)
+    problems: list[Problem] = []
+    data = _fill_tree(data, settings, set(settings), _rel(path), lines, (), problems, True)
+    if problems:
+        raise ContentError(problems)
+    return validate(model, data, _rel(path), lines), lines
+
+
+def _load_faq(path: Path, settings: dict[str, str]):
+    front, body, lines = read_markdown(path)
+    file = _rel(path)
+    problems: list[Problem] = []
+    body = _fill_tree(body, settings, set(settings), file, {("body",): lines.get((), 1)}, ("body",), problems, True)
+    if problems:
+        raise ContentError(problems)
+    model = validate(schema.FaqFront, front, file, lines)
+    return schema.FaqSection(front=model, body=body, file=file), lines
+
+
+def _check_refs(file: str, lines: Lines, refs: list[tuple[tuple, str]], known: set[str], kind: str,
+                problems: list[Problem]) -> None:
+    for loc, ref in refs:
+        if ref not in known:
+            problems.append(Problem(file, format_loc(loc), f"unknown {kind} id '{ref}' (known: {', '.join(sorted(known))})",
+                                    _line_for(loc, lines)))
+
+
+def load(root: Path | None = None, procedure: str | None = None, locale: str | None = None) -> Content:
+    """Load and validate every content file; raise ContentError listing all problems."""
+    root = Path(root) if root else content_root()
+    return _load_cached(root.resolve(), procedure, locale)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(root: Path, procedure: str | None, locale: str | None) -> Content:
+    clinic = _load_clinic(root)
+    procedure = procedure or clinic.default_procedure
+    locale = locale or os.environ.get("CLINIC_EXPLAINER_LOCALE") or clinic.default_locale
+    settings = clinic.settings()
+    problems: list[Problem] = []
+    ui = _collect(problems, _load_ui, root, locale, settings)
+    base = root / procedure / locale
+    if not base.is_dir():
+        raise ContentError([Problem(_rel(root / "clinic.yml"), "default_procedure",
+                                    f"there is no folder {_rel(base)} for procedure '{procedure}', locale '{locale}'")])
+
+    faq: dict[str, schema.FaqSection] = {}
+    faq_lines: dict[str, Lines] = {}
+    for path in sorted((base / "faq").glob("*.md")):
+        loaded = _collect(problems, _load_faq, path, settings)
+        if loaded:
+            section, lines = loaded
+            if section.id in faq:
+                problems.append(Problem(section.file, "id", f"the FAQ id '{section.id}' is also used by {faq[section.id].file}",
+                                        lines.get(("id",))))
+            faq[section.id] = section
+            faq_lines[section.file] = lines
+    if not faq and not problems:
+        problems.append(Problem(_rel(base / "faq"), "", "no FAQ files (*.md) found"))
+
+    parts: dict[str, Any] = {}
+    part_lines: dict[str, Lines] = {}
+    for name, (attr, model) in DATA_FILES.items():
+        loaded = _collect(problems, _load_data, base / name, model, settings)
+        if loaded:
+            parts[attr], part_lines[name] = loaded
+    if problems:
+        raise ContentError(problems)
+
+    # references between files
+    faq_ids, source_ids = set(faq), {s.id for s in parts["sources"].sources}
+    for section in faq.values():
+        _check_refs(section.file, faq_lines[section.file],
+                    [(("sources", i), s) for i, s in enumerate(section.front.sources)], source_ids, "source", problems)
+    rel = lambda name: _rel(base / name)  # noqa: E731
+    series, timeline, flags = parts["series"], parts["timeline"], parts["red_flags"]
+    _check_refs(rel("pages.yml"), part_lines["pages.yml"],
+                [(("pages", i, "faq", j), f) for i, p in enumerate(series.pages) for j, f in enumerate(p.faq)],
+                faq_ids, "FAQ", problems)
+    _check_refs(rel("timeline.yml"), part_lines["timeline.yml"],
+                [(("phases", i, "faq", j), f) for i, p in enumerate(timeline.phases) for j, f in enumerate(p.faq)],
+                faq_ids, "FAQ", problems)
+    _check_refs(rel("timeline.yml"), part_lines["timeline.yml"],
+                [(("phases", i, "contact_if", j), f) for i, p in enumerate(timeline.phases)
+                 for j, f in enumerate(p.contact_if)], {f.id for f in flags.flags}, "red flag", problems)
+    _check_refs(rel("red_flags.yml"), part_lines["red_flags.yml"],
+                [(("sources", i), s) for i, s in enumerate(flags.sources)], source_ids, "source", problems)
+    _check_refs(rel("aftercare.yml"), part_lines["aftercare.yml"],
+                [(("steps", i, "faq"), s.faq) for i, s in enumerate(parts["aftercare"].steps)], faq_ids, "FAQ", problems)
+    cand = parts["candidacy"]
+    _check_refs(rel("candidacy.yml"), part_lines["candidacy.yml"],
+                [((group, i, "faq", j), f) for group in ("concerns", "areas", "contraindications")
+                 for i, item in enumerate(getattr(cand, group)) for j, f in enumerate(item.faq)],
+                faq_ids, "FAQ", problems)
+    page_ids = {p.id for p in series.pages}
+    ui_file = _rel(root / "locales" / f"{locale}.yml")
+    for i, choice in enumerate(ui.start_here.choices):
+        for j, pid in enumerate(choice.pages):
+            if pid not in page_ids:
+                problems.append(Problem(ui_file, f"start_here.choices[{i}].pages[{j}]",
+                                        f"unknown page id '{pid}' (known: {', '.join(sorted(page_ids))})"))
+    notebooks = notebooks_root()
+    for i, page in enumerate(series.pages):
+        if not (notebooks / page.notebook).exists():
+            problems.append(Problem(rel("pages.yml"), f"pages[{i}].notebook",
+                                    f"there is no notebook {page.notebook} in notebooks/",
+                                    _line_for(("pages", i, "notebook"), part_lines["pages.yml"])))
+    if problems:
+        raise ContentError(problems)
+
+    return Content(root=root, procedure=procedure, locale=locale, clinic=clinic, ui=ui, faq=faq,
+                   sources={s.id: s for s in parts["sources"].sources}, **{k: v for k, v in parts.items() if k != "sources"})

@@ -1,0 +1,181 @@
+"""Building blocks of a notebook page: header, FAQ text, how-to, red flags, footer.
+
+Page pattern (OSSCAR): title -> what you will learn -> FAQ text -> interactive tool ->
+how to use it -> sources and review date -> back to the index. Every function returns a
+display object, so a notebook cell is ``pages.header("recovery")`` and nothing more.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from babel.dates import format_date
+from IPython.display import HTML
+
+from . import content as content_mod
+from .html import esc, markdown, section, ul
+from .mode import is_training_mode
+
+INDEX_NOTEBOOK = "00_index.ipynb"
+
+
+def _c(c=None):
+    return c or content_mod.load()
+
+
+def style(c=None) -> str:
+    c = _c(c)
+    col = c.clinic.colours
+    css = resources.files(__package__).joinpath("style.css").read_text(encoding="utf-8")
+    return (f"<style>:root{{--ce-primary:{col.primary};--ce-accent:{col.accent};"
+            f"--ce-background:{col.background};}}\n{css}</style>")
+
+
+def _date(d, c) -> str:
+    return format_date(d, format="d MMMM y", locale=c.locale)
+
+
+def banner(page_id: str, c=None) -> str:
+    c = _c(c)
+    page = c.page(page_id)
+    back = "" if page.notebook == INDEX_NOTEBOOK else f'<a href="{INDEX_NOTEBOOK}">{esc(c.ui.back_to_index)}</a>'
+    return f'<div class="ce-banner"><span class="ce-clinic">{esc(c.clinic.name)}</span>{back}</div>'
+
+
+def header_html(page_id: str, c=None) -> str:
+    c = _c(c)
+    page = c.page(page_id)
+    learn = section(c.ui.learn_heading, ul(page.learn), "ce-learn") if page.learn else ""
+    return (f'{style(c)}<div class="ce" lang="{esc(c.locale)}">{banner(page_id, c)}'
+            f"<h1>{esc(page.title)}</h1><p class='ce-summary'>{esc(page.summary)}</p>{learn}"
+            f'<p class="ce-disclaimer" role="note">{esc(c.text(c.ui.disclaimer))}</p></div>')
+
+
+def header(page_id: str, c=None) -> HTML:
+    return HTML(header_html(page_id, c))
+
+
+def faq_html(section_ids, c=None, level: int = 2) -> str:
+    c = _c(c)
+    parts = []
+    for sid in section_ids:
+        s = c.faq[sid]
+        draft = f'<p class="ce-draft">{esc(c.ui.draft_label)}</p>' if s.front.status == "draft" else ""
+        parts.append(f'<section class="ce-faq" id="faq-{esc(sid)}"><h{level}>{esc(s.front.question)}</h{level}>'
+                     f"{draft}{markdown(s.body)}</section>")
+    return "".join(parts)
+
+
+def faq(page_id: str, c=None) -> HTML:
+    c = _c(c)
+    return HTML(f'<div class="ce">{faq_html(c.page(page_id).faq, c)}</div>')
+
+
+def faq_part(*section_ids: str, c=None) -> HTML:
+    """Some FAQ sections by id (the patient explainer shows them between its tools)."""
+    return HTML(f'<div class="ce">{faq_html(section_ids, _c(c))}</div>')
+
+
+def how_to_use(page_id: str, c=None) -> HTML:
+    c = _c(c)
+    page = c.page(page_id)
+    if not page.how_to_use:
+        return HTML("")
+    return HTML(f'<div class="ce">{section(c.ui.how_to_use_heading, ul(page.how_to_use), "ce-howto")}</div>')
+
+
+def red_flags_html(c=None) -> str:
+    """Every warning sign, grouped from most to least urgent."""
+    c = _c(c)
+    rf = c.red_flags
+    groups = []
+    for rank, level in enumerate(rf.levels):
+        flags = [f.text for f in rf.flags if f.level == level.id]
+        if flags:
+            groups.append(f'<div class="ce-urgency ce-urgency-{min(rank, 2)}"><strong>{esc(level.label)}</strong>'
+                          f"{ul(flags)}<p>{esc(level.action)}</p></div>")
+    draft = f'<p class="ce-draft">{esc(c.ui.draft_label)}</p>' if rf.status == "draft" else ""
+    return draft + "".join(groups)
+
+
+def red_flags(c=None) -> HTML:
+    c = _c(c)
+    return HTML(f'<div class="ce">{section(c.ui.timeline.contact_heading, red_flags_html(c), "ce-redflags")}</div>')
+
+
+def _cited_sources(page, c) -> list[str]:
+    ids: list[str] = []
+    for sid in page.faq:
+        ids += [s for s in c.faq[sid].front.sources if s not in ids]
+    if "warning-signs" in page.faq:
+        ids += [s for s in c.red_flags.sources if s not in ids]
+    return ids
+
+
+def source_line(source) -> str:
+    text = f"{esc(source.title)} {esc(source.publisher)}, {source.year}."
+    if source.doi:
+        text += f' doi:<a href="https://doi.org/{esc(source.doi)}">{esc(source.doi)}</a>'
+    elif source.url:
+        text += f' <a href="{esc(source.url)}">{esc(source.url)}</a>'
+    return text
+
+
+def footer_html(page_id: str, c=None) -> str:
+    c = _c(c)
+    page = c.page(page_id)
+    sources = "".join(f"<li>{source_line(c.sources[s])}</li>" for s in _cited_sources(page, c))
+    reviews = "".join(
+        f"<li><em>{esc(c.faq[sid].front.question)}</em> "
+        + esc(c.text(c.ui.reviewed_line, reviewed_by=c.faq[sid].front.reviewed_by,
+                     last_reviewed=_date(c.faq[sid].front.last_reviewed, c),
+                     next_review=_date(c.faq[sid].front.next_review, c)))
+        + "</li>" for sid in page.faq)
+    contact = (f'<section class="ce-disclaimer"><h2>{esc(c.text(c.ui.contact_heading))}</h2>'
+               f"<p>{esc(c.clinic.contact_line)}</p><p>{esc(c.clinic.emergency_line)}</p>"
+               f"<p>{esc(c.text(c.ui.disclaimer))}</p></section>")
+    back = "" if page.notebook == INDEX_NOTEBOOK else \
+        f'<p class="ce-nav"><a href="{INDEX_NOTEBOOK}">&larr; {esc(c.ui.back_to_index)}</a></p>'
+    return (f'<div class="ce">{contact}<section class="ce-sources"><h2>{esc(c.ui.sources_heading)}</h2>'
+            f"<ul>{sources}</ul><ul>{reviews}</ul></section>{back}</div>")
+
+
+def footer(page_id: str, c=None) -> HTML:
+    return HTML(footer_html(page_id, c))
+
+
+def series_html(c=None) -> str:
+    c = _c(c)
+    items = []
+    for page in c.series.pages:
+        if page.notebook == INDEX_NOTEBOOK:
+            continue
+        tags = "".join(f'<span class="ce-tag">{esc(c.ui.audience_patient if a == "patient" else c.ui.audience_staff)}</span>'
+                       for a in page.audience)
+        items.append(f'<li><a href="{esc(page.notebook)}">{esc(page.title)}</a><br>{tags}'
+                     f"<p>{esc(page.summary)}</p></li>")
+    return (f'<section><h2>{esc(c.ui.series_heading)}</h2><p>{esc(c.series.series_intro)}</p>'
+            f'<ul class="ce-series">{"".join(items)}</ul></section>')
+
+
+def series(c=None) -> HTML:
+    return HTML(f'<div class="ce">{series_html(c)}</div>')
+
+
+def contents(page_id: str, c=None) -> HTML:
+    """In-page links to each FAQ part (the long patient explainer)."""
+    c = _c(c)
+    links = "".join(f'<li><a href="#faq-{esc(s)}">{esc(c.faq[s].front.question)}</a></li>' for s in c.page(page_id).faq)
+    return HTML(f'<nav class="ce" aria-label="Contents"><ul class="ce-toc">{links}</ul></nav>')
+
+
+def trainer_notes(page_id: str, c=None) -> HTML:
+    """Facilitator notes: shown in JupyterLab training sessions, never in patient mode."""
+    if not is_training_mode():
+        return HTML("")
+    c = _c(c)
+    notes = getattr(c, "facilitator", None)
+    note = notes.for_page(page_id) if notes else None
+    if note is None:
+        return HTML("")
+    return HTML(f'<div class="ce"><aside class="ce-notes"><h2>{esc(c.ui.facilitator_heading)}</h2>{note.html()}</aside></div>')

@@ -1,0 +1,414 @@
+"""The shape of every content file, as pydantic models.
+
+Each ``*File`` model is the root of one file in content/. Checks that span several items
+(ordering, unique ids) raise :class:`FieldProblem` so the error names the exact field.
+References between files (an FAQ id, a source id) are checked by ``content.load``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from .errors import FieldProblem
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+Audience = Literal["patient", "staff"]
+Status = Literal["approved", "draft"]
+Hours = Annotated[float, Field(ge=0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def unique_ids(items, field: str) -> None:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            raise FieldProblem((field, i, "id"), f"the id '{item.id}' is used twice")
+        seen.add(item.id)
+
+
+class Review(Strict):
+    reviewed_by: Text
+    last_reviewed: date
+    next_review: date
+
+    @model_validator(mode="after")
+    def _review_after_last(self):
+        if self.next_review <= self.last_reviewed:
+            raise ValueError("next_review must be later than last_reviewed")
+        return self
+
+
+# --- clinic.yml -------------------------------------------------------------------------
+
+
+class Colours(Strict):
+    primary: Colour
+    accent: Colour
+    background: Colour
+
+
+class Clinic(Strict):
+    name: Text
+    device_name: Text
+    contact_line: Text
+    phone: Text
+    emergency_line: Text
+    timezone: Text
+    default_procedure: Id
+    default_locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
+    colours: Colours
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a time zone name such as Europe/London") from None
+        return value
+
+    def settings(self) -> dict[str, str]:
+        """The placeholders content text may use, e.g. {device_name}."""
+        return {
+            "clinic_name": self.name,
+            "device_name": self.device_name,
+            "contact_line": self.contact_line,
+            "phone": self.phone,
+            "emergency_line": self.emergency_line,
+        }
+
+
+# --- locales/<locale>.yml ---------------------------------------------------------------
+
+
+class TimelineStrings(Strict):
+    slider_label: Text
+    may_see: Text
+    what_to_do: Text
+    whats_next: Text
+    next_in: Text
+    last_phase: Text
+    contact_heading: Text
+    chart_caption: Text
+    you_are_here: Text
+    redness_curve: Text
+    collagen_curve: Text
+    chart_title: Text
+    alt_text: Text
+    date_label: Text
+    time_label: Text
+    date_help: Text
+    date_future: Text
+    date_too_old: Text
+    date_empty: Text
+    date_invalid: Text
+    your_dates: Text
+    calendar_button: Text
+    calendar_ready: Text
+    calendar_link: Text
+    calendar_needs_date: Text
+    now_marker: Text
+    hours: Text
+    hour: Text
+    days: Text
+    day: Text
+    weeks: Text
+    week: Text
+    months: Text
+    month: Text
+    minutes: Text
+    start: Text
+    tick_hour: Text
+    tick_week: Text
+    tick_month: Text
+    tick_start: Text
+    curve_axis: Text
+
+
+class StartChoice(Strict):
+    label: Text
+    pages: Annotated[list[Id], Field(min_length=1)]
+
+
+class StartHere(Strict):
+    question: Text
+    choices: Annotated[list[StartChoice], Field(min_length=1)]
+
+
+class UiStrings(Strict):
+    language_name: Text
+    date_format: Text
+    time_format: Text
+    disclaimer: Text
+    contact_heading: Text
+    learn_heading: Text
+    how_to_use_heading: Text
+    sources_heading: Text
+    reviewed_line: Text
+    draft_label: Text
+    back_to_index: Text
+    skip_to_tool: Text
+    series_heading: Text
+    open_app: Text
+    audience_patient: Text
+    audience_staff: Text
+    facilitator_heading: Text
+    error_generic: Text
+    start_here: StartHere
+    timeline: TimelineStrings
+
+
+# --- <procedure>/<locale>/faq/*.md front matter ----------------------------------------
+
+
+class FaqFront(Strict):
+    id: Id
+    title: Text
+    question: Text
+    audience: Annotated[list[Audience], Field(min_length=1)]
+    sources: Annotated[list[Id], Field(min_length=1)]
+    reviewed_by: Text
+    last_reviewed: date
+    next_review: date
+    status: Status = "approved"
+
+    @model_validator(mode="after")
+    def _review_after_last(self):
+        if self.next_review <= self.last_reviewed:
+            raise FieldProblem(("next_review",), "next_review must be later than last_reviewed")
+        return self
+
+
+class FaqSection(BaseModel):
+    """A validated FAQ section with its Markdown body (placeholders already filled)."""
+
+    model_config = ConfigDict(frozen=True)
+    front: FaqFront
+    body: str
+    file: str
+
+    @property
+    def id(self) -> str:
+        return self.front.id
+
+
+# --- sources.yml --------------------------------------------------------------------------
+
+
+class Source(Strict):
+    id: Id
+    title: Text
+    publisher: Text
+    year: Annotated[int, Field(ge=1900, le=2100)]
+    doi: str | None = None
+    url: str | None = None
+
+
+class SourcesFile(Strict):
+    review: Review
+    sources: Annotated[list[Source], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique(self):
+        unique_ids(self.sources, "sources")
+        return self
+
+
+# --- pages.yml ----------------------------------------------------------------------------
+
+
+class Page(Strict):
+    id: Id
+    notebook: Annotated[str, StringConstraints(pattern=r"^[\w-]+\.ipynb$")]
+    title: Text
+    summary: Text
+    audience: Annotated[list[Audience], Field(min_length=1)]
+    learn: list[Text] = []
+    faq: list[Id] = []
+    how_to_use: list[Text] = []
+
+
+class SeriesFile(Strict):
+    review: Review
+    series_title: Text
+    series_intro: Text
+    pages: Annotated[list[Page], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique(self):
+        unique_ids(self.pages, "pages")
+        return self
+
+
+# --- timeline.yml ---------------------------------------------------------------------------
+
+
+class Phase(Strict):
+    id: Id
+    label: Text
+    short_label: Text
+    start_hours: Hours
+    end_hours: Hours
+    faq: Annotated[list[Id], Field(min_length=1)]
+    may_see: Annotated[list[Text], Field(min_length=1)]
+    what_to_do: Annotated[list[Text], Field(min_length=1)]
+    contact_if: list[Id] = []
+
+
+class Milestone(Strict):
+    id: Id
+    at_hours: Hours
+    text: Text
+
+
+class Illustration(Strict):
+    """Where the illustrative curves reach their end points (hours, from the FAQ)."""
+
+    redness_gone_by_hours: Annotated[float, Field(gt=0)]
+    results_complete_by_hours: Annotated[float, Field(gt=0)]
+
+
+class TimelineFile(Strict):
+    review: Review
+    caveat: Text
+    illustration: Illustration
+    phases: Annotated[list[Phase], Field(min_length=2)]
+    milestones: list[Milestone] = []
+
+    @model_validator(mode="after")
+    def _phases_in_order(self):
+        unique_ids(self.phases, "phases")
+        unique_ids(self.milestones, "milestones")
+        if self.phases[0].start_hours != 0:
+            raise FieldProblem(("phases", 0, "start_hours"), "the first phase must start at 0 hours")
+        for i, phase in enumerate(self.phases):
+            if phase.end_hours <= phase.start_hours:
+                raise FieldProblem(
+                    ("phases", i, "end_hours"),
+                    f"phase '{phase.id}' ends ({phase.end_hours:g} h) before it starts "
+                    f"({phase.start_hours:g} h)",
+                )
+            if i == 0:
+                continue
+            prev = self.phases[i - 1]
+            if phase.start_hours < prev.end_hours:
+                raise FieldProblem(
+                    ("phases", i, "start_hours"),
+                    f"phase '{phase.id}' starts at {phase.start_hours:g} h, before phase "
+                    f"'{prev.id}' ends ({prev.end_hours:g} h): phases overlap or are out of order",
+                )
+            if phase.start_hours > prev.end_hours:
+                raise FieldProblem(
+                    ("phases", i, "start_hours"),
+                    f"phase '{phase.id}' starts at {phase.start_hours:g} h but phase "
+                    f"'{prev.id}' ends at {prev.end_hours:g} h: there is a gap between them",
+                )
+        end = self.phases[-1].end_hours
+        for i, milestone in enumerate(self.milestones):
+            if milestone.at_hours > end:
+                raise FieldProblem(
+                    ("milestones", i, "at_hours"),
+                    f"milestone '{milestone.id}' is after the last phase ends ({end:g} h)",
+                )
+        return self
+
+
+# --- red_flags.yml --------------------------------------------------------------------------
+
+
+class UrgencyLevel(Strict):
+    id: Id
+    label: Text
+    action: Text
+
+
+class RedFlag(Strict):
+    id: Id
+    level: Id
+    text: Text
+
+
+class RedFlagsFile(Strict):
+    review: Review
+    status: Status = "approved"
+    sources: Annotated[list[Id], Field(min_length=1)]
+    levels: Annotated[list[UrgencyLevel], Field(min_length=1)]
+    flags: Annotated[list[RedFlag], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _levels_known(self):
+        unique_ids(self.levels, "levels")
+        unique_ids(self.flags, "flags")
+        known = {level.id for level in self.levels}
+        for i, flag in enumerate(self.flags):
+            if flag.level not in known:
+                raise FieldProblem(
+                    ("flags", i, "level"),
+                    f"unknown level '{flag.level}' (known: {', '.join(sorted(known))})",
+                )
+        return self
+
+
+# --- aftercare.yml --------------------------------------------------------------------------
+
+
+class AftercareStep(Strict):
+    id: Id
+    text: Text
+    faq: Id
+    from_hours: Hours
+    until_hours: Hours | None = None
+    remind_at_hours: list[Hours] = []
+
+
+class AftercareFile(Strict):
+    review: Review
+    steps: Annotated[list[AftercareStep], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique(self):
+        unique_ids(self.steps, "steps")
+        for i, step in enumerate(self.steps):
+            if step.until_hours is not None and step.until_hours <= step.from_hours:
+                raise FieldProblem(("steps", i, "until_hours"), "until_hours must be after from_hours")
+        return self
+
+
+# --- candidacy.yml --------------------------------------------------------------------------
+
+
+class Concern(Strict):
+    id: Id
+    label: Text
+    faq: Annotated[list[Id], Field(min_length=1)]
+
+
+class Contraindication(Strict):
+    id: Id
+    question: Text
+    tell_dermatologist: Text
+    faq: Annotated[list[Id], Field(min_length=1)]
+
+
+class CandidacyFile(Strict):
+    review: Review
+    decider: Text
+    concerns: Annotated[list[Concern], Field(min_length=1)]
+    areas: list[Concern] = []
+    contraindications: Annotated[list[Contraindication], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique(self):
+        unique_ids(self.concerns, "concerns")
+        unique_ids(self.areas, "areas")
+        unique_ids(self.contraindications, "contraindications")
+        return self

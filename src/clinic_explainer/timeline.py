@@ -1,0 +1,157 @@
+"""The recovery timeline as a pure model: no widgets, no matplotlib.
+
+"Where am I at hour 30, what may I see, what should I do, what comes next and when
+should I call?" -- answered from content/<procedure>/<locale>/timeline.yml.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .content import Content
+from .schema import Milestone, Phase, RedFlag, UrgencyLevel
+
+HOURS_PER_DAY = 24
+HOURS_PER_WEEK = 168
+HOURS_PER_MONTH = 730.5  # 365.25 days / 12
+
+# Slider stops: fine steps while things change fast, coarse steps later on.
+_STOP_HOURS = (
+    [0, 1, 2, 3, 4, 6, 8, 10, 12, 15, 18, 21, 24, 30, 36, 42, 48, 60, 72]
+    + [d * HOURS_PER_DAY for d in range(4, 15)]
+    + [w * HOURS_PER_WEEK for w in (3, 4, 5, 6, 8, 10, 13, 17, 22)]
+)
+
+
+@dataclass(frozen=True)
+class ContactAdvice:
+    flag: RedFlag
+    level: UrgencyLevel
+    rank: int  # 0 = most urgent
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the timeline says at one instant."""
+
+    hours: float
+    index: int
+    phase: Phase
+    next_phase: Phase | None
+    hours_to_next: float | None
+    contact: tuple[ContactAdvice, ...]
+    caveat: str
+
+    @property
+    def may_see(self) -> tuple[str, ...]:
+        return tuple(self.phase.may_see)
+
+    @property
+    def what_to_do(self) -> tuple[str, ...]:
+        return tuple(self.phase.what_to_do)
+
+
+@dataclass(frozen=True)
+class DatedMilestone:
+    when: datetime
+    text: str
+    kind: str  # "phase", "milestone" or "aftercare"
+    id: str
+
+
+class RecoveryTimeline:
+    def __init__(self, content: Content):
+        self.content = content
+        self.phases: tuple[Phase, ...] = tuple(content.timeline.phases)
+        self._starts = [p.start_hours for p in self.phases]
+        levels = content.red_flags.levels
+        self._level = {lvl.id: (rank, lvl) for rank, lvl in enumerate(levels)}
+        self._flags = {f.id: f for f in content.red_flags.flags}
+
+    @property
+    def horizon_hours(self) -> float:
+        return self.phases[-1].end_hours
+
+    def index_at(self, hours: float) -> int:
+        if not 0 <= hours <= self.horizon_hours:
+            raise ValueError(f"hours must be between 0 and {self.horizon_hours:g}, not {hours!r}")
+        # phases are [start, end); the last one also owns its end point
+        return min(bisect.bisect_right(self._starts, hours) - 1, len(self.phases) - 1)
+
+    def at(self, hours: float) -> Answer:
+        i = self.index_at(hours)
+        phase = self.phases[i]
+        nxt = self.phases[i + 1] if i + 1 < len(self.phases) else None
+        return Answer(
+            hours=hours,
+            index=i,
+            phase=phase,
+            next_phase=nxt,
+            hours_to_next=(nxt.start_hours - hours) if nxt else None,
+            contact=self.contact_advice(phase),
+            caveat=self.content.timeline.caveat,
+        )
+
+    def contact_advice(self, phase: Phase) -> tuple[ContactAdvice, ...]:
+        advice = []
+        for flag_id in phase.contact_if:
+            flag = self._flags[flag_id]
+            rank, level = self._level[flag.level]
+            advice.append(ContactAdvice(flag, level, rank))
+        return tuple(sorted(advice, key=lambda a: a.rank))
+
+    def all_contact_advice(self) -> tuple[ContactAdvice, ...]:
+        """Every red flag, most urgent first (for the always-visible card)."""
+        out = [ContactAdvice(f, self._level[f.level][1], self._level[f.level][0]) for f in self._flags.values()]
+        return tuple(sorted(out, key=lambda a: a.rank))
+
+    def stops(self) -> list[float]:
+        """Slider positions in hours, ending exactly at the horizon."""
+        stops = [h for h in _STOP_HOURS if h < self.horizon_hours]
+        return [*stops, self.horizon_hours]
+
+    def nearest_stop(self, hours: float) -> float:
+        """The last slider stop at or before ``hours`` (clamped to the timeline)."""
+        stops = self.stops()
+        hours = min(max(hours, 0.0), self.horizon_hours)
+        return stops[max(bisect.bisect_right(stops, hours) - 1, 0)]
+
+    def milestones(self) -> tuple[Milestone, ...]:
+        return tuple(self.content.timeline.milestones)
+
+    def dated(self, treated_at: datetime) -> list[DatedMilestone]:
+        """Phase starts, milestones and aftercare reminders as real dates, in order."""
+        items = [DatedMilestone(treated_at + timedelta(hours=p.start_hours), p.label, "phase", p.id)
+                 for p in self.phases[1:]]
+        items += [DatedMilestone(treated_at + timedelta(hours=m.at_hours), m.text, "milestone", m.id)
+                  for m in self.milestones()]
+        for step in self.content.aftercare.steps:
+            items += [DatedMilestone(treated_at + timedelta(hours=h), step.text, "aftercare", step.id)
+                      for h in step.remind_at_hours]
+        return sorted(items, key=lambda m: (m.when, m.kind))
+
+
+def describe_duration(hours: float, content: Content) -> str:
+    """Plain words for a span of time: '30 minutes', '2 days', '3 weeks', '2 months'."""
+    t = content.ui.timeline
+
+    def unit(n: int, one: str, many: str) -> str:
+        return one if n == 1 else content.text(many, n=n)
+
+    if hours < 1:
+        return content.text(t.minutes, n=max(1, round(hours * 60)))
+    if hours < 48:
+        return unit(round(hours), t.hour, t.hours)
+    if hours < 14 * HOURS_PER_DAY:
+        return unit(round(hours / HOURS_PER_DAY), t.day, t.days)
+    if hours < 8 * HOURS_PER_WEEK:
+        return unit(round(hours / HOURS_PER_WEEK), t.week, t.weeks)
+    return unit(round(hours / HOURS_PER_MONTH), t.month, t.months)
+
+
+def describe_position(hours: float, content: Content) -> str:
+    if hours == 0:
+        return content.ui.timeline.start
+    return describe_duration(hours, content)

@@ -1,0 +1,142 @@
+"""A real Voila server and headless Debian Chromium, driven by Playwright.
+
+Every request the page makes is checked: anything that is not this machine fails the
+test (no CDN at run time). Screenshots land in test-artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from clinic_explainer.serve import voila_command
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+ERROR_TEXTS = ("Traceback", "Error:", "Exception", "NameError", "KeyError", "ValueError", "ModuleNotFoundError",
+               "There was an error when executing cell")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def voila_url(tmp_path_factory):
+    port = free_port()
+    argv, env = voila_command(port)
+    log_path = tmp_path_factory.mktemp("voila") / "voila.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("Voila did not start:\n" + log_path.read_text())
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    os.environ["_VOILA_LOG"] = str(log_path)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+            "--no-first-run", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+class PageWatch:
+    """Records requests that leave this machine and console errors."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.external: list[str] = []
+        self.console_errors: list[str] = []
+        page.route("**/*", self._route)
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+
+    def _route(self, route):
+        host = urlparse(route.request.url).hostname
+        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            self.external.append(route.request.url)
+            route.abort()
+
+
+def _new_page(browser, viewport):
+    ctx = browser.new_context(viewport=viewport, device_scale_factor=1, reduced_motion="reduce")
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    return ctx, page, PageWatch(page)
+
+
+@pytest.fixture
+def phone_page(browser):
+    ctx, page, watch = _new_page(browser, PHONE)
+    page.watch = watch
+    yield page
+    ctx.close()
+
+
+@pytest.fixture
+def desktop_page(browser):
+    ctx, page, watch = _new_page(browser, DESKTOP)
+    page.watch = watch
+    yield page
+    ctx.close()
+
+
+def open_app(page: Page, base_url: str, notebook: str) -> None:
+    """Open a notebook app and wait until Voila has rendered every cell."""
+    page.goto(base_url + "voila/render/" + notebook)
+    page.wait_for_function(
+        "() => { const r = document.querySelector('#rendered_cells');"
+        " return r && r.style.display !== 'none' && !document.querySelector('#loading'); }",
+        timeout=90_000)
+    page.wait_for_load_state("networkidle")
+
+
+def assert_clean(page: Page) -> None:
+    """No traceback or error text, no code, no prompts, nothing fetched from outside."""
+    text = page.inner_text("body")
+    for marker in ERROR_TEXTS:
+        assert marker not in text, f"{marker!r} is on the page:\n{text[:2000]}"
+    code = ".jp-CodeCell .jp-InputArea, .jp-InputPrompt:visible, .jp-OutputPrompt:visible, .highlight"
+    assert page.locator(code).count() == 0, "code or prompts are visible"
+    assert "clinic_explainer" not in page.content(), "notebook source reached the page"
+    assert page.watch.external == [], f"requests left the machine: {page.watch.external}"
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
