@@ -214,9 +214,11 @@ class Content:
     def reviews(self) -> list[tuple[str, schema.Review | schema.FaqFront, str]]:
         """(file, review, status) for every reviewed file, for pages and `make check`."""
         out = [(s.file, s.front, s.front.status) for s in self.faq.values()]
-        for name in ("series", "timeline", "red_flags", "aftercare", "candidacy"):
-            part = getattr(self, name)
-            out.append((f"{name}.yml", part.review, getattr(part, "status", "approved")))
+        base = self.root / self.procedure / self.locale
+        for file, (attr, _) in DATA_FILES.items():
+            part = getattr(self, attr)
+            if attr != "sources" and hasattr(part, "review"):
+                out.append((_rel(base / file), part.review, getattr(part, "status", "approved")))
         return out
 
 
@@ -284,12 +286,18 @@ def _check_refs(file: str, lines: Lines, refs: list[tuple[tuple, str]], known: s
 
 def load(root: Path | None = None, procedure: str | None = None, locale: str | None = None) -> Content:
     """Load and validate every content file; raise ContentError listing all problems."""
-    root = Path(root) if root else content_root()
-    return _load_cached(root.resolve(), procedure, locale)
+    root = (Path(root) if root else content_root()).resolve()
+    return _load_cached(root, procedure, locale, _fingerprint(root))
+
+
+def _fingerprint(root: Path) -> tuple:
+    """Names, sizes and times of the content files: an edited file invalidates the cache."""
+    return tuple((str(p), st.st_mtime_ns, st.st_size) for p in sorted(root.rglob("*"))
+                 if p.is_file() for st in [p.stat()])
 
 
 @lru_cache(maxsize=8)
-def _load_cached(root: Path, procedure: str | None, locale: str | None) -> Content:
+def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerprint: tuple) -> Content:
     clinic = _load_clinic(root)
     procedure = procedure or clinic.default_procedure
     locale = locale or os.environ.get("CLINIC_EXPLAINER_LOCALE") or clinic.default_locale

@@ -48,8 +48,9 @@ def main(args: list[str] | None = None) -> None:
     parser.add_argument("--ip", default="127.0.0.1", help="use 0.0.0.0 to serve a waiting-room tablet on the LAN")
     opts = parser.parse_args(args)
     # validate content first: a broken file should fail here, not in a patient's browser
-    from . import content
-    content.load()
+    from . import check
+    if check.main([]) != 0:
+        sys.exit(1)
     argv, env = voila_command(opts.port, ip=opts.ip)
     print(f"Serving on http://localhost:{opts.port}/  (Ctrl+C to stop)", flush=True)
     os.execve(argv[0], argv, env)
