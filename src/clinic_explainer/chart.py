@@ -1,15 +1,24 @@
 """The recovery timeline chart (matplotlib, no pyplot state).
 
-Built once; ``set_position`` moves the "you are here" marker in place, so a slider step
-re-renders one small PNG instead of rebuilding the figure.
+Built once; ``set_position`` moves the "you are here" marker in place. ``png()`` has two
+render paths:
+
+- ``"blit"`` (default): the static background (bands, curves, axes, legend) is rendered
+  once and kept as a pixel buffer; a slider step restores it, draws only the marker and
+  encodes the RGBA buffer with Pillow at a low compression level.
+- ``"full"``: a plain ``savefig`` of the whole figure (the baseline of the benchmark, and
+  the path used for print figures).
 """
 
 from __future__ import annotations
 
 import io
+import os
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from .content import Content
 from .timeline import HOURS_PER_MONTH, HOURS_PER_WEEK, RecoveryTimeline, describe_position
@@ -19,6 +28,18 @@ OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "
 REDNESS_COLOUR = "#D55E00"
 COLLAGEN_COLOUR = "#0072B2"
 MARKER_COLOUR = "#222222"
+# Large type: the 600 px image is shown about 340 px wide on a phone.
+FONT = 14
+TOP = 1.42  # y above the curves (0..1) holds three rows of phase labels
+RENDERS = ("blit", "full")
+RENDER_ENV = "CLINIC_EXPLAINER_CHART_RENDER"
+PNG_COMPRESS_LEVEL = 1  # zlib level: a slider step favours speed over a few kilobytes
+
+
+def default_render() -> str:
+    """The render path from $CLINIC_EXPLAINER_CHART_RENDER (the benchmark's switch)."""
+    value = os.environ.get(RENDER_ENV, "blit").strip().lower()
+    return value if value in RENDERS else "blit"
 
 
 def _forward(h):
@@ -51,13 +72,18 @@ def collagen_curve(hours: np.ndarray, complete_by: float) -> np.ndarray:
 
 class TimelineChart:
     def __init__(self, content: Content, model: RecoveryTimeline | None = None,
-                 size: tuple[float, float] = (7.2, 4.6), dpi: int = 100):
+                 size: tuple[float, float] = (6.0, 5.0), dpi: int = 100, render: str = "blit"):
+        if render not in RENDERS:
+            raise ValueError(f"render must be one of {RENDERS}, not {render!r}")
         self.content = content
         self.model = model or RecoveryTimeline(content)
         self.dpi = dpi
+        self.render = render
         self.fig = Figure(figsize=size, dpi=dpi, layout="constrained")
+        self.canvas = FigureCanvasAgg(self.fig)
         self.ax = self.fig.add_subplot()
         self._draw_static()
+        self._background = None
         self.position = 0.0
         self.set_position(0.0)
 
@@ -66,9 +92,9 @@ class TimelineChart:
         horizon = model.horizon_hours
         ax.set_xscale("function", functions=(_forward, _inverse))
         ax.set_xlim(0, horizon)
-        ax.set_ylim(0, 1.32)
+        ax.set_ylim(0, TOP)
         ax.set_yticks([])
-        ax.set_ylabel(t.curve_axis, fontsize=11)
+        ax.set_ylabel(t.curve_axis, fontsize=FONT)
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
 
@@ -76,13 +102,13 @@ class TimelineChart:
         self.band_labels = []
         for i, phase in enumerate(model.phases):
             colour = OKABE_ITO[i % len(OKABE_ITO)]
-            self.bands.append(ax.axvspan(phase.start_hours, phase.end_hours, ymax=1 / 1.32,
+            self.bands.append(ax.axvspan(phase.start_hours, phase.end_hours, ymax=1 / TOP,
                                          color=colour, alpha=0.22, lw=0))
             mid = _inverse((_forward(phase.start_hours) + _forward(phase.end_hours)) / 2)
-            # two rows of labels so narrow bands do not collide
-            y = 1.06 if i % 2 == 0 else 1.2
+            # three rows of labels so narrow bands do not collide
+            y = (1.07, 1.2, 1.33)[i % 3]
             self.band_labels.append(ax.text(mid, y, phase.short_label, ha="center", va="center",
-                                            fontsize=11, color="#222222",
+                                            fontsize=FONT, color="#222222",
                                             bbox=dict(boxstyle="round,pad=0.25", fc=colour, alpha=0.35, lw=0)))
 
         hours = _inverse(np.linspace(0, _forward(horizon), 400))
@@ -91,18 +117,37 @@ class TimelineChart:
                                        color=REDNESS_COLOUR, lw=2.5, label=t.redness_curve)
         (self.collagen_line,) = ax.plot(hours, collagen_curve(hours, ill.results_complete_by_hours),
                                         color=COLLAGEN_COLOUR, lw=2.5, ls="--", label=t.collagen_curve)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=11, frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=1, fontsize=FONT, frameon=False)
 
         ticks = tick_positions(horizon)
         names = {"hour": t.tick_hour, "week": t.tick_week, "month": t.tick_month}
         ax.set_xticks([h for h, _, _ in ticks])
-        ax.set_xticklabels([t.tick_start if unit == "start" else self.content.text(names[unit], n=n)
-                            for _, unit, n in ticks], fontsize=11)
+        labels = [t.tick_start if unit == "start" else self.content.text(names[unit], n=n) for _, unit, n in ticks]
+        # a label too close to its left neighbour drops to a second line
+        pos = [_forward(h) / _forward(horizon) for h, _, _ in ticks]
+        for i in range(1, len(labels)):
+            if pos[i] - pos[i - 1] < 0.1 and not labels[i - 1].startswith("\n"):
+                labels[i] = "\n" + labels[i]
+        ax.set_xticklabels(labels, fontsize=FONT)
         ax.tick_params(axis="x", length=4)
 
-        self.marker = ax.axvline(0, ymax=1 / 1.32, color=MARKER_COLOUR, lw=2.5)
-        self.marker_label = ax.text(0, 0.9, "", ha="center", va="center", fontsize=11, fontweight="bold",
-                                    color=MARKER_COLOUR, bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=MARKER_COLOUR, lw=1))
+        # animated: left out of canvas.draw() (the cached background), drawn by savefig
+        self.marker = ax.axvline(0, ymax=1 / TOP, color=MARKER_COLOUR, lw=2.5, animated=True)
+        self.marker_label = ax.text(0, 0.9, "", ha="center", va="center", fontsize=FONT, fontweight="bold",
+                                    color=MARKER_COLOUR, animated=True,
+                                    bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=MARKER_COLOUR, lw=1))
+        # the marker moves; it must not move the layout of the static background
+        self.marker.set_in_layout(False)
+        self.marker_label.set_in_layout(False)
+
+    @property
+    def marker_visible(self) -> bool:
+        return self.marker.get_visible()
+
+    def show_marker(self, visible: bool = True) -> None:
+        """Hide the marker for print figures (a timeline with no 'you are here')."""
+        self.marker.set_visible(visible)
+        self.marker_label.set_visible(visible)
 
     def set_position(self, hours: float) -> None:
         """Move the 'you are here' marker (no figure rebuild)."""
@@ -114,10 +159,39 @@ class TimelineChart:
                                  else "right" if _forward(self.position) > 0.9 * _forward(self.model.horizon_hours)
                                  else "center")
 
-    def png(self) -> bytes:
+    def png(self, render: str | None = None) -> bytes:
+        """The chart as PNG bytes, by the chart's render path unless ``render`` is given."""
+        render = render or self.render
+        if render == "full":
+            return self._png_full()
+        if render == "blit":
+            return self._png_blit()
+        raise ValueError(f"render must be one of {RENDERS}, not {render!r}")
+
+    def _png_full(self) -> bytes:
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi=self.dpi)
         return buf.getvalue()
+
+    def _png_blit(self) -> bytes:
+        canvas = self.canvas
+        if self._background is None:
+            canvas.draw()  # lays out and renders everything but the animated marker
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            canvas.restore_region(self._background)
+        if self.marker_visible:
+            self.ax.draw_artist(self.marker)
+            self.ax.draw_artist(self.marker_label)
+        width, height = canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buf = io.BytesIO()
+        image.convert("RGB").save(buf, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+        return buf.getvalue()
+
+    def invalidate(self) -> None:
+        """Forget the cached background (after changing a static artist)."""
+        self._background = None
 
     def save(self, path, **kwargs) -> None:
         self.fig.savefig(path, **kwargs)

@@ -25,7 +25,7 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Placeholders the interface strings fill in at run time (in addition to clinic settings).
 RUNTIME_PLACEHOLDERS = {
     "n", "label", "duration", "stages", "position", "reviewed_by", "last_reviewed",
-    "next_review", "score", "total", "date",
+    "next_review", "score", "total", "date", "depth",
 }
 _TYPE_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "date", "constrained-str"}
 Lines = dict[tuple, int]
@@ -200,6 +200,9 @@ class Content:
     red_flags: schema.RedFlagsFile
     aftercare: schema.AftercareFile
     candidacy: schema.CandidacyFile
+    skin: schema.SkinFile
+    quiz: schema.QuizFile
+    facilitator: schema.FacilitatorFile
 
     def text(self, template: str, **values: Any) -> str:
         """Fill an interface string with clinic settings and run-time values."""
@@ -230,6 +233,9 @@ DATA_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "red_flags.yml": ("red_flags", schema.RedFlagsFile),
     "aftercare.yml": ("aftercare", schema.AftercareFile),
     "candidacy.yml": ("candidacy", schema.CandidacyFile),
+    "skin.yml": ("skin", schema.SkinFile),
+    "quiz.yml": ("quiz", schema.QuizFile),
+    "facilitator.yml": ("facilitator", schema.FacilitatorFile),
 }
 
 
@@ -282,6 +288,33 @@ def _check_refs(file: str, lines: Lines, refs: list[tuple[tuple, str]], known: s
         if ref not in known:
             problems.append(Problem(file, format_loc(loc), f"unknown {kind} id '{ref}' (known: {', '.join(sorted(known))})",
                                     _line_for(loc, lines)))
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _check_explorers(parts: dict[str, Any], part_lines: dict[str, Lines], faq: dict[str, schema.FaqSection],
+                     source_ids: set[str], rel, problems: list[Problem]) -> None:
+    """References of skin.yml and quiz.yml; a quiz passage must be quoted exactly from its FAQ section."""
+    skin, quiz, faq_ids = parts["skin"], parts["quiz"], set(faq)
+    skin_file, skin_lines = rel("skin.yml"), part_lines["skin.yml"]
+    _check_refs(skin_file, skin_lines, [(("sources", i), s) for i, s in enumerate(skin.sources)],
+                source_ids, "source", problems)
+    _check_refs(skin_file, skin_lines, [(("needle", "faq"), skin.needle.faq)], faq_ids, "FAQ", problems)
+    depth = f"{skin.needle.max_depth_mm:g} mm"
+    if skin.needle.faq in faq and depth not in _squash(faq[skin.needle.faq].body):
+        problems.append(Problem(skin_file, "needle.max_depth_mm",
+                                f"the FAQ section '{skin.needle.faq}' does not say '{depth}'",
+                                _line_for(("needle", "max_depth_mm"), skin_lines)))
+    quiz_file, quiz_lines = rel("quiz.yml"), part_lines["quiz.yml"]
+    _check_refs(quiz_file, quiz_lines, [(("questions", i, "faq"), q.faq) for i, q in enumerate(quiz.questions)],
+                faq_ids, "FAQ", problems)
+    for i, q in enumerate(quiz.questions):
+        if q.faq in faq and _squash(q.passage) not in _squash(faq[q.faq].body):
+            problems.append(Problem(quiz_file, f"questions[{i}].passage",
+                                    f"this passage is not an exact quote from the FAQ section '{q.faq}' "
+                                    f"({faq[q.faq].file})", _line_for(("questions", i, "passage"), quiz_lines)))
 
 
 def load(root: Path | None = None, procedure: str | None = None, locale: str | None = None) -> Content:
@@ -357,7 +390,10 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
                 [((group, i, "faq", j), f) for group in ("concerns", "areas", "contraindications")
                  for i, item in enumerate(getattr(cand, group)) for j, f in enumerate(item.faq)],
                 faq_ids, "FAQ", problems)
+    _check_explorers(parts, part_lines, faq, source_ids, rel, problems)
     page_ids = {p.id for p in series.pages}
+    _check_refs(rel("facilitator.yml"), part_lines["facilitator.yml"],
+                [(("notes", i, "page"), n.page) for i, n in enumerate(parts["facilitator"].notes)], page_ids, "page", problems)
     ui_file = _rel(root / "locales" / f"{locale}.yml")
     for i, choice in enumerate(ui.start_here.choices):
         for j, pid in enumerate(choice.pages):
@@ -373,5 +409,6 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
     if problems:
         raise ContentError(problems)
 
+    parts["facilitator"] = parts["facilitator"].with_labels(ui.facilitator)
     return Content(root=root, procedure=procedure, locale=locale, clinic=clinic, ui=ui, faq=faq,
                    sources={s.id: s for s in parts["sources"].sources}, **{k: v for k, v in parts.items() if k != "sources"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from .content import Content
 from .schema import Milestone, Phase, RedFlag, UrgencyLevel
@@ -17,12 +17,18 @@ HOURS_PER_DAY = 24
 HOURS_PER_WEEK = 168
 HOURS_PER_MONTH = 730.5  # 365.25 days / 12
 
-# Slider stops: fine steps while things change fast, coarse steps later on.
+# Slider stops: fine steps while things change fast, coarse steps later on. Each stop has
+# its own label in ``describe_position`` (hours below 3 days, then days, weeks, months).
 _STOP_HOURS = (
-    [0, 1, 2, 3, 4, 6, 8, 10, 12, 15, 18, 21, 24, 30, 36, 42, 48, 60, 72]
-    + [d * HOURS_PER_DAY for d in range(4, 15)]
-    + [w * HOURS_PER_WEEK for w in (3, 4, 5, 6, 8, 10, 13, 17, 22)]
+    [0, 1, 2, 3, 4, 6, 8, 10, 12, 15, 18, 21, 24, 30, 36, 42, 48, 60]
+    + [d * HOURS_PER_DAY for d in range(3, 14)]
+    + [w * HOURS_PER_WEEK for w in (2, 3, 4, 5, 6, 7)]
+    + [m * HOURS_PER_MONTH for m in (2, 3, 4, 5)]
 )
+# Stops of the results slider, in weeks since treatment.
+RESULT_WEEKS = (0, 1, 2, 3, 4, 6, 8, 13, 17, 22)
+# A treatment date further back than this is refused by the date picker.
+MAX_LOOKBACK_HOURS = 366 * HOURS_PER_DAY
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,11 @@ class RecoveryTimeline:
         hours = min(max(hours, 0.0), self.horizon_hours)
         return stops[max(bisect.bisect_right(stops, hours) - 1, 0)]
 
+    def result_stops(self) -> list[float]:
+        """Positions of the results slider (weeks since treatment, as hours)."""
+        stops = [w * HOURS_PER_WEEK for w in RESULT_WEEKS if w * HOURS_PER_WEEK < self.horizon_hours]
+        return [*stops, self.horizon_hours]
+
     def milestones(self) -> tuple[Milestone, ...]:
         return tuple(self.content.timeline.milestones)
 
@@ -133,8 +144,30 @@ class RecoveryTimeline:
         return sorted(items, key=lambda m: (m.when, m.kind))
 
 
+def hours_since(treated_at: datetime, now: datetime) -> float:
+    """Hours from ``treated_at`` to ``now`` (both timezone-aware; negative if in the future)."""
+    if treated_at.tzinfo is None or now.tzinfo is None:
+        raise ValueError("treated_at and now must carry a time zone")
+    return (now.astimezone(timezone.utc) - treated_at.astimezone(timezone.utc)).total_seconds() / 3600
+
+
+def check_treatment_time(treated_at: datetime | None, now: datetime) -> str | None:
+    """None if ``treated_at`` is usable, else the reason: 'empty', 'future' or 'too_old'.
+
+    The reasons name the keys ``date_<reason>`` of the interface strings.
+    """
+    if treated_at is None:
+        return "empty"
+    since = hours_since(treated_at, now)
+    if since < 0:
+        return "future"
+    if since > MAX_LOOKBACK_HOURS:
+        return "too_old"
+    return None
+
+
 def describe_duration(hours: float, content: Content) -> str:
-    """Plain words for a span of time: '30 minutes', '2 days', '3 weeks', '2 months'."""
+    """Plain words for a span of time: '30 minutes', '60 hours', '3 weeks', '2 months'."""
     t = content.ui.timeline
 
     def unit(n: int, one: str, many: str) -> str:
@@ -142,7 +175,7 @@ def describe_duration(hours: float, content: Content) -> str:
 
     if hours < 1:
         return content.text(t.minutes, n=max(1, round(hours * 60)))
-    if hours < 48:
+    if hours < 72:
         return unit(round(hours), t.hour, t.hours)
     if hours < 14 * HOURS_PER_DAY:
         return unit(round(hours / HOURS_PER_DAY), t.day, t.days)
@@ -154,4 +187,15 @@ def describe_duration(hours: float, content: Content) -> str:
 def describe_position(hours: float, content: Content) -> str:
     if hours == 0:
         return content.ui.timeline.start
+    return describe_duration(hours, content)
+
+
+def describe_weeks(hours: float, content: Content) -> str:
+    """Labels of the results slider: whole weeks up to 7 weeks, then months."""
+    t = content.ui.timeline
+    weeks = round(hours / HOURS_PER_WEEK)
+    if hours == 0:
+        return t.start
+    if hours < 8 * HOURS_PER_WEEK:
+        return t.week if weeks == 1 else content.text(t.weeks, n=weeks)
     return describe_duration(hours, content)

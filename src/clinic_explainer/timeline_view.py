@@ -2,22 +2,35 @@
 
 Model / view split: ``RecoveryTimeline`` holds the answers, this VBox only wires
 widgets to it. One update path (``_update``) redraws the card and moves the chart's
-marker in place. Callbacks never raise into the page: a patient sees a friendly
-message, never a traceback.
+marker in place (the chart blits only the marker). An optional treatment date turns the
+milestones into real dates, jumps the slider to "now" and offers a calendar file.
+
+Callbacks never raise into the page: a patient sees a friendly message, never a
+traceback. The treatment date is patient data: it lives in this kernel's memory only,
+it is never written to disk and never logged (log lines name the failing step only).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import ipywidgets as w
+from babel.dates import format_date
 
 from . import content as content_mod
-from .chart import TimelineChart
-from .html import esc, ul
-from .timeline import Answer, RecoveryTimeline, describe_duration, describe_position
+from .calendar_export import build_ics, data_link
+from .chart import TimelineChart, default_render
+from .html import esc, section, ul
+from .pages import red_flags_html
+from .timeline import (Answer, RecoveryTimeline, check_treatment_time, describe_duration,
+                       describe_position, hours_since)
 
 log = logging.getLogger(__name__)
+WIDTH = w.Layout(width="100%", max_width="760px")
 
 
 def card_html(answer: Answer, c) -> str:
@@ -30,7 +43,7 @@ def card_html(answer: Answer, c) -> str:
     contact = "".join(
         f'<li><strong>{esc(a.level.label)}:</strong> {esc(a.flag.text)}</li>' for a in answer.contact)
     return (
-        f'<div class="ce-card" role="region" aria-label="{esc(answer.phase.label)}">'
+        f'<div class="ce-card" role="region" aria-live="polite" aria-label="{esc(answer.phase.label)}">'
         f'<p class="ce-phase">{esc(describe_position(answer.hours, c))}: {esc(answer.phase.label)}</p>'
         f"<h3>{esc(t.may_see)}</h3>{ul(answer.may_see)}"
         f"<h3>{esc(t.what_to_do)}</h3>{ul(answer.what_to_do)}"
@@ -40,24 +53,83 @@ def card_html(answer: Answer, c) -> str:
     )
 
 
+def message_html(text: str, warn: bool = False) -> str:
+    cls = "ce-message ce-warn" if warn else "ce-message"
+    return f'<div class="ce"><p class="{cls}" role="status">{esc(text)}</p></div>'
+
+
+def dates_html(model: RecoveryTimeline, treated_at: datetime, c) -> str:
+    """'Thursday 4 December: Most redness should have settled.' for each milestone."""
+    t = c.ui.timeline
+    items = [c.text(t.dated_item, date=format_date(m.when.date(), format=c.ui.date_format, locale=c.locale),
+                    label=m.text)
+             for m in model.dated(treated_at) if m.kind == "milestone"]
+    return f'<div class="ce">{section(t.your_dates, ul(items, "ce-dates"), "ce-your-dates", level=3)}</div>'
+
+
+def chart_caption_html(chart: TimelineChart, c) -> str:
+    t = c.ui.timeline
+    return (f'<div class="ce"><p class="ce-caption">{esc(t.chart_caption)}</p>'
+            f'<p class="ce-visually-hidden">{esc(chart.alt_text())}</p></div>')
+
+
+def guarded(step: str):
+    """Run a callback; on any error show the generic message instead of a traceback."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def inner(self, *args, **kwargs):
+            try:
+                return fn(self, *args, **kwargs)
+            except Exception as exc:  # never show a traceback to a patient
+                # no values in the log: the date is patient data
+                log.error("timeline view: %s failed (%s)", step, type(exc).__name__)
+                self._message.value = message_html(self.content.ui.error_generic, warn=True)
+        return inner
+    return wrap
+
+
 class TimelineView(w.VBox):
-    def __init__(self, content=None, **kwargs):
+    def __init__(self, content=None, now: Callable[[], datetime] | None = None,
+                 render: str | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.content = content or content_mod.load()
-        self.model = RecoveryTimeline(self.content)
-        self.chart = TimelineChart(self.content, self.model)
-        t = self.content.ui.timeline
-        options = [(describe_position(h, self.content), h) for h in self.model.stops()]
-        self._slider = w.SelectionSlider(
-            options=options, value=0, description=t.slider_label, continuous_update=True,
-            style={"description_width": "initial"}, layout=w.Layout(width="100%", max_width="760px"))
+        self.content = c = content or content_mod.load()
+        self.model = RecoveryTimeline(c)
+        self.tz = ZoneInfo(c.clinic.timezone)
+        self._now = now or (lambda: datetime.now(self.tz))
+        self.chart = TimelineChart(c, self.model, render=render or default_render())
+        self.treated_at: datetime | None = None
+        t = c.ui.timeline
+        style = {"description_width": "initial"}
+
+        options = [(describe_position(h, c), h) for h in self.model.stops()]
+        self._slider = w.SelectionSlider(options=options, value=0, description=t.slider_label,
+                                         continuous_update=True, style=style, layout=WIDTH)
         self._card = w.HTML()
-        self._image = w.Image(format="png", layout=w.Layout(width="100%", max_width="760px", height="auto"))
+        self._image = w.Image(format="png", layout=w.Layout(width="100%", max_width="600px", height="auto"))
         self._alt = w.HTML()
         self._message = w.HTML()
+
+        self.date_picker = w.DatePicker(description=t.date_label, value=None, style=style)
+        self.time_picker = w.TimePicker(description=t.time_label, value=None, style=style)
+        self._date_help = w.HTML(f'<div class="ce"><p class="ce-caption">{esc(t.date_help)}</p></div>')
+        self._dates = w.HTML()
+        self.calendar_button = w.Button(description=t.calendar_button, tooltip=t.calendar_button,
+                                        layout=w.Layout(width="auto"))
+        self._calendar = w.HTML()
+        self._red_flags = w.HTML(
+            f'<div class="ce">{section(t.all_warning_signs, red_flags_html(c), "ce-redflags")}</div>')
+
         self._slider.observe(self._on_slider, names="value")
+        self.date_picker.observe(self._on_date, names="value")
+        self.time_picker.observe(self._on_date, names="value")
+        self.calendar_button.on_click(self._on_calendar)
+
+        date_box = w.VBox([self.date_picker, self.time_picker, self._date_help, self._dates,
+                           self.calendar_button, self._calendar])
+        date_box.add_class("ce-date-box")
         self.add_class("ce-widget")
-        self.children = [self._slider, self._card, self._image, self._alt, self._message]
+        self.children = [self._message, self._slider, self._card, self._image, self._alt, date_box,
+                         self._red_flags]
         self._update()
 
     # -- public, for tests and notebooks -------------------------------------------------
@@ -75,22 +147,79 @@ class TimelineView(w.VBox):
 
     @property
     def chart_png(self) -> bytes:
-        return self._image.value
+        return bytes(self._image.value)
+
+    @property
+    def dates(self) -> str:
+        return self._dates.value
+
+    @property
+    def calendar(self) -> str:
+        return self._calendar.value
+
+    @property
+    def message(self) -> str:
+        return self._message.value
+
+    @property
+    def red_flags(self) -> str:
+        return self._red_flags.value
 
     # -- wiring ---------------------------------------------------------------------------
+    @guarded("slider")
     def _on_slider(self, change) -> None:
         self._update()
 
+    @guarded("update")
     def _update(self) -> None:
+        answer = self.model.at(self._slider.value)
+        self._card.value = card_html(answer, self.content)
+        self.chart.set_position(answer.hours)
+        self._image.value = self.chart.png()
+        self._alt.value = chart_caption_html(self.chart, self.content)
+        self._message.value = ""
+
+    def _treatment_time(self) -> datetime:
+        """The picked date and time in the clinic's time zone (start of day without a time)."""
+        day = self.date_picker.value
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise TypeError("not a date")
+        clock = self.time_picker.value or time(0, 0)
+        return datetime.combine(day, clock.replace(tzinfo=None), tzinfo=self.tz)
+
+    @guarded("date")
+    def _on_date(self, change) -> None:
+        t = self.content.ui.timeline
+        self.treated_at = None
+        self._calendar.value = ""
+        self._message.value = ""
+        if self.date_picker.value is None:
+            self._dates.value = message_html(t.date_empty)
+            return
         try:
-            answer = self.model.at(self._slider.value)
-            self._card.value = card_html(answer, self.content)
-            self.chart.set_position(answer.hours)
-            self._image.value = self.chart.png()
-            t = self.content.ui.timeline
-            self._alt.value = (f'<div class="ce"><p class="ce-caption">{esc(t.chart_caption)}</p>'
-                               f'<p class="ce-visually-hidden">{esc(self.chart.alt_text())}</p></div>')
-            self._message.value = ""
-        except Exception:  # never show a traceback to a patient
-            log.exception("timeline update failed")
-            self._message.value = f'<p class="ce-message ce-warn">{esc(self.content.ui.error_generic)}</p>'
+            treated_at = self._treatment_time()
+        except (TypeError, ValueError, OverflowError):
+            self._dates.value = message_html(t.date_invalid, warn=True)
+            return
+        now = self._now()
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=self.tz)
+        problem = check_treatment_time(treated_at, now)
+        if problem is not None:
+            self._dates.value = message_html(getattr(t, f"date_{problem}"), warn=True)
+            return
+        self.treated_at = treated_at
+        self._dates.value = dates_html(self.model, treated_at, self.content)
+        self.hours = hours_since(treated_at, now)  # jump to "now"
+
+    @guarded("calendar")
+    def _on_calendar(self, button=None) -> None:
+        t = self.content.ui.timeline
+        if self.treated_at is None:
+            self._calendar.value = message_html(t.calendar_needs_date, warn=True)
+            return
+        now = self._now()
+        ics = build_ics(self.model.dated(self.treated_at), self.content,
+                        stamp=now if now.tzinfo else now.replace(tzinfo=self.tz))
+        self._calendar.value = (f'<div class="ce"><p class="ce-message" role="status">{esc(t.calendar_ready)} '
+                                f"{data_link(ics, t.calendar_link)}</p></div>")

@@ -135,8 +135,19 @@ def assert_clean(page: Page) -> None:
     assert page.watch.external == [], f"requests left the machine: {page.watch.external}"
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot(page: Page, name: str, full: bool = True) -> Path:
+    """Save a screenshot for people to look at; full=True captures the whole page.
+
+    Voila scrolls inside #rendered_cells, so a full-page shot grows the viewport to it.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    viewport = page.viewport_size
+    if full:
+        height = page.evaluate("() => { const r = document.querySelector('#rendered_cells');"
+                               " return r ? r.scrollHeight : document.body.scrollHeight; }")
+        page.set_viewport_size({"width": viewport["width"], "height": min(max(height, viewport["height"]), 16000)})
+        page.wait_for_timeout(300)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(viewport)
     return path

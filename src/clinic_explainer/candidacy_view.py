@@ -1,0 +1,111 @@
+"""The candidacy explorer: checkboxes and Yes / No / Not sure questions -> a list for the appointment.
+
+Answers live only in this widget's kernel memory; nothing is saved, sent or logged. Every
+callback catches errors and shows the clinic's friendly message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import ipywidgets as w
+
+from . import content as content_mod
+from .candidacy import CandidacyExplorer, Guidance
+from .html import esc
+
+log = logging.getLogger(__name__)
+
+
+def guidance_html(g: Guidance, c) -> str:
+    s = c.ui.candidacy
+    questions = {q.id: q.question for q in c.candidacy.contraindications}
+    parts = []
+    if g.empty:
+        parts.append(f"<p>{esc(s.nothing_yet)}</p>")
+    if g.faq:
+        links = "".join(f'<li><a href="{esc(link.href)}">{esc(link.title)}</a></li>' for link in g.faq)
+        parts.append(f"<h3>{esc(s.faq_heading)}</h3><ul>{links}</ul>")
+    if g.tell:
+        items = "".join(
+            f"<li>{esc(s.tell_unsure)} <em>{esc(questions[t.question_id])}</em> {esc(t.text)}</li>" if t.unsure
+            else f"<li>{esc(t.text)}</li>" for t in g.tell)
+        parts.append(f"<h3>{esc(s.tell_heading)}</h3><ul>{items}</ul>")
+    parts.append(f'<p class="ce-decider"><strong>{esc(g.decider)}</strong></p>'
+                 f'<p class="ce-next-step"><strong>{esc(g.next_step)}</strong></p>')
+    return (f'<div class="ce"><section class="ce-card ce-guidance" aria-live="polite">'
+            f"<h2>{esc(s.result_heading)}</h2>{''.join(parts)}</section></div>")
+
+
+class CandidacyView(w.VBox):
+    def __init__(self, page: str = "candidacy", content=None, **kwargs):
+        super().__init__(**kwargs)
+        self.content = content or content_mod.load()
+        c, s = self.content, self.content.ui.candidacy
+        self.model = CandidacyExplorer(c, page_id=page)
+        full = w.Layout(width="auto", max_width="760px")
+        self._concerns = {item.id: w.Checkbox(value=False, description=item.label, indent=False, layout=full)
+                          for item in c.candidacy.concerns}
+        self._areas = {item.id: w.Checkbox(value=False, description=item.label, indent=False, layout=full)
+                       for item in c.candidacy.areas}
+        options = [(s.yes, "yes"), (s.no, "no"), (s.not_sure, "not-sure")]
+        self._questions = {
+            q.id: w.ToggleButtons(options=options, value=None, style={"button_width": "auto"},
+                                  tooltips=[f"{q.question} {label}" for label, _ in options])
+            for q in c.candidacy.contraindications}
+        for key, box in self._concerns.items():
+            box.observe(lambda ch, k=key: self._on_change(self.model.set_concern, k, ch["new"]), names="value")
+        for key, box in self._areas.items():
+            box.observe(lambda ch, k=key: self._on_change(self.model.set_area, k, ch["new"]), names="value")
+        for key, toggle in self._questions.items():
+            toggle.observe(lambda ch, k=key: self._on_change(self.model.answer, k, ch["new"]), names="value")
+        self._result = w.HTML()
+        self._message = w.HTML()
+        question_rows = []
+        for q in c.candidacy.contraindications:
+            question_rows += [w.HTML(f'<div class="ce"><p class="ce-question" id="q-{esc(q.id)}">'
+                                     f"{esc(q.question)}</p></div>"), self._questions[q.id]]
+        heading = lambda text: w.HTML(f'<div class="ce"><h3>{esc(text)}</h3></div>')  # noqa: E731
+        self.add_class("ce-widget")
+        self.children = [
+            w.HTML(f'<div class="ce"><h2>{esc(s.heading)}</h2><p>{esc(s.intro)}</p>'
+                   f'<p class="ce-caption">{esc(s.privacy)}</p></div>'),
+            heading(s.concerns_heading), *self._concerns.values(),
+            *([heading(s.areas_heading), *self._areas.values()] if self._areas else []),
+            heading(s.questions_heading), *question_rows,
+            self._result, self._message,
+        ]
+        self._update()
+
+    # -- public, for tests and notebooks -------------------------------------------------
+    def tick(self, item_id: str, value: bool = True) -> None:
+        (self._concerns.get(item_id) or self._areas[item_id]).value = value
+
+    def reply(self, question_id: str, value: str | None) -> None:
+        self._questions[question_id].value = value
+
+    @property
+    def result(self) -> str:
+        return self._result.value
+
+    @property
+    def message(self) -> str:
+        return self._message.value
+
+    # -- wiring ---------------------------------------------------------------------------
+    def _on_change(self, setter, key, value) -> None:
+        try:
+            setter(key, value)
+        except Exception:  # never a traceback, and never the answers in a log
+            log.error("candidacy update failed", exc_info=False)
+            self._message.value = f'<p class="ce-message ce-warn">{esc(self.content.ui.error_generic)}</p>'
+            return
+        self._update()
+
+    def _update(self) -> None:
+        try:
+            self._result.value = guidance_html(self.model.guidance(), self.content)
+            self._message.value = ""
+        except Exception:
+            log.error("candidacy update failed", exc_info=False)
+            self._message.value = f'<p class="ce-message ce-warn">{esc(self.content.ui.error_generic)}</p>'

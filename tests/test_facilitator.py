@@ -1,0 +1,96 @@
+"""Trainer notes: one per page, shown in JupyterLab training sessions, never in patient mode."""
+
+from __future__ import annotations
+
+import shutil
+from html import escape
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from clinic_explainer import content as content_mod
+from clinic_explainer import pages
+from clinic_explainer.errors import ContentError
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+FACILITATOR = "microneedling/en/facilitator.yml"
+
+
+def test_every_page_has_notes_with_timing(content):
+    for page in content.series.pages:
+        note = content.facilitator.for_page(page.id)
+        assert note is not None, page.id
+        html = note.html()
+        assert content.text(content.ui.facilitator.timing, n=note.minutes) in html
+        assert content.ui.facilitator.demonstrate in html
+    assert content.facilitator.for_page("no-such-page") is None
+
+
+def test_notes_show_in_training_mode(content, monkeypatch):
+    monkeypatch.setenv("CLINIC_EXPLAINER_MODE", "training")
+    monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+    html = pages.trainer_notes("candidacy", content).data
+    assert content.ui.facilitator_heading in html
+    assert escape(content.facilitator.for_page("candidacy").note.demonstrate[0]) in html
+
+
+@pytest.mark.parametrize("env", [{"CLINIC_EXPLAINER_MODE": "patient"},
+                                 {"CLINIC_EXPLAINER_MODE": "training", "SERVER_SOFTWARE": "voila/0.5.8"}])
+def test_notes_are_empty_in_patient_mode(content, monkeypatch, env):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    for page in content.series.pages:
+        assert pages.trainer_notes(page.id, content).data == ""
+
+
+def test_unknown_page_in_facilitator_file_names_file_field_and_line(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(ROOT / "content", root)
+    path = root / FACILITATOR
+    path.write_text(path.read_text().replace("  - page: results\n", "  - page: reslts\n"))
+    with pytest.raises(ContentError) as info:
+        content_mod.load(root)
+    msg = str(info.value)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "reslts" in text)
+    assert "facilitator.yml" in msg and f"line {line}" in msg and "unknown page id 'reslts'" in msg
+    assert "field 'notes[" in msg
+
+
+def test_a_page_may_have_only_one_set_of_notes(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(ROOT / "content", root)
+    path = root / FACILITATOR
+    path.write_text(path.read_text().replace("  - page: results\n", "  - page: recovery\n"))
+    with pytest.raises(ContentError) as info:
+        content_mod.load(root)
+    assert "page 'recovery' already has notes" in str(info.value)
+
+
+def run_notebook(name: str, mode: str, monkeypatch) -> str:
+    monkeypatch.setenv("CLINIC_EXPLAINER_MODE", mode)
+    monkeypatch.setenv("MPLBACKEND", "agg")
+    monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    return "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+
+
+def test_knowledge_check_shows_facilitator_notes_and_teach_back_in_training(content, monkeypatch):
+    html = run_notebook("05_knowledge_check.ipynb", "training", monkeypatch)
+    note = content.facilitator.for_page("knowledge-check").note
+    assert content.ui.facilitator_heading in html
+    assert note.demonstrate[0] in html
+    assert content.ui.quiz.teach_back_heading in html
+    assert next(q.teach_back for q in content.quiz.questions if q.teach_back) in html
+
+
+def test_knowledge_check_hides_notes_in_patient_mode(content, monkeypatch):
+    html = run_notebook("05_knowledge_check.ipynb", "patient", monkeypatch)
+    assert content.ui.facilitator_heading not in html
+    assert content.ui.quiz.teach_back_heading not in html
+    assert not any(q.teach_back and q.teach_back in html for q in content.quiz.questions)

@@ -1,0 +1,136 @@
+"""The recovery timeline widget, driven from Python (no browser)."""
+
+import base64
+import logging
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from clinic_explainer.timeline_view import TimelineView
+
+TZ = ZoneInfo("America/New_York")
+NOW = datetime(2026, 12, 5, 15, 0, tzinfo=TZ)  # a Saturday afternoon
+
+
+@pytest.fixture
+def view(content):
+    return TimelineView(content, now=lambda: NOW)
+
+
+def test_slider_is_labelled_and_card_follows_it(view, content):
+    t = content.ui.timeline
+    assert view._slider.description == t.slider_label
+    start_card, start_png = view.card, view.chart_png
+    assert content.timeline.phases[0].label in start_card
+    assert content.timeline.caveat in start_card
+    view.hours = 30
+    assert view.hours == 30
+    assert content.timeline.phases[1].label in view.card
+    assert "30 hours" in view.card
+    assert view.card != start_card
+    assert view.chart_png != start_png and view.chart_png.startswith(b"\x89PNG")
+    assert view.chart.position == 30
+
+
+def test_every_stop_renders_without_error(view, content):
+    for _, hours in view._slider.options:
+        view._slider.value = hours
+        assert view.message == ""
+        assert content.timeline.caveat in view.card
+
+
+def test_red_flags_card_is_inside_the_widget(view, content):
+    assert view._red_flags in view.children
+    for flag in content.red_flags.flags:
+        assert flag.text in view.red_flags
+    for level in content.red_flags.levels:
+        assert level.label in view.red_flags
+    assert "ce-urgency-0" in view.red_flags
+
+
+def test_a_date_gives_real_dates_and_jumps_to_now(view, content):
+    view.date_picker.value = date(2026, 12, 2)
+    assert view.treated_at == datetime(2026, 12, 2, 0, 0, tzinfo=TZ)
+    # 3 days and 15 hours after midnight on the 2nd: the last stop before that is 3 days
+    assert view.hours == 72
+    assert "3 days" in view.card
+    assert "Friday 4 December: Most redness should have settled." in view.dates
+    assert content.ui.timeline.your_dates in view.dates
+
+
+def test_a_time_refines_the_date(view):
+    view.date_picker.value = date(2026, 12, 4)
+    view.time_picker.value = time(9, 30)
+    assert view.treated_at == datetime(2026, 12, 4, 9, 30, tzinfo=TZ)
+    assert view.hours == 24  # 29.5 hours ago: the last stop before that
+    assert "Sunday 6 December: Most redness should have settled." in view.dates
+
+
+@pytest.mark.parametrize("picked, key", [
+    (date(2026, 12, 25), "date_future"),
+    (date(2025, 11, 1), "date_too_old"),
+    (None, "date_empty"),
+])
+def test_friendly_messages_for_unusable_dates(view, content, picked, key):
+    view.date_picker.value = date(2026, 12, 2)
+    view.hours = 12
+    view.date_picker.value = picked
+    assert getattr(content.ui.timeline, key) in view.dates
+    assert view.treated_at is None
+    assert "Traceback" not in view.dates and view.message == ""
+    assert view.hours == 12  # the slider stays where it was
+
+
+def test_later_today_is_in_the_future(view, content):
+    view.date_picker.value = date(2026, 12, 5)
+    view.time_picker.value = time(18, 0)
+    assert content.ui.timeline.date_future in view.dates
+
+
+def test_calendar_link_needs_a_date_then_appears(view, content):
+    t = content.ui.timeline
+    view.calendar_button.click()
+    assert t.calendar_needs_date in view.calendar
+    view.date_picker.value = date(2026, 12, 2)
+    view.calendar_button.click()
+    assert t.calendar_ready in view.calendar
+    assert 'download="recovery-dates.ics"' in view.calendar
+    payload = re.search(r'href="data:text/calendar;base64,([^"]+)"', view.calendar).group(1)
+    summaries = [str(e["summary"]) for e in Calendar.from_ical(base64.b64decode(payload)).walk("VEVENT")]
+    assert "Most redness should have settled." in summaries
+    # a new date drops the old link
+    view.date_picker.value = date(2026, 12, 3)
+    assert view.calendar == ""
+
+
+def test_errors_in_callbacks_show_the_generic_message(content, caplog):
+    def broken_clock():
+        raise RuntimeError("clock says 2026-12-02")
+
+    view = TimelineView(content, now=broken_clock)
+    with caplog.at_level(logging.ERROR):
+        view.date_picker.value = date(2026, 12, 2)
+    assert content.ui.error_generic in view.message
+    # the log names the step, never the patient's date
+    assert "2026" not in caplog.text and "12-02" not in caplog.text
+    assert "date" in caplog.text
+    view.hours = 48  # the widget keeps working
+    assert view.message == ""
+
+
+def test_render_path_comes_from_the_environment(content, monkeypatch):
+    monkeypatch.setenv("CLINIC_EXPLAINER_CHART_RENDER", "full")
+    assert TimelineView(content).chart.render == "full"
+    monkeypatch.delenv("CLINIC_EXPLAINER_CHART_RENDER")
+    assert TimelineView(content).chart.render == "blit"
+
+
+def test_nothing_is_written_to_disk(content, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    view = TimelineView(content, now=lambda: NOW)
+    view.date_picker.value = date(2026, 12, 2)
+    view.calendar_button.click()
+    assert list(tmp_path.iterdir()) == []
