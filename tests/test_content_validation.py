@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,37 +10,11 @@ import pytest
 from clinic_explainer import check, content
 from clinic_explainer.errors import ContentError
 
-CONTENT = Path(__file__).resolve().parents[1] / "content"
+from .content_tree import edit, line_of, load_error
+
 TIMELINE = "microneedling/en/timeline.yml"
 PAGES = "microneedling/en/pages.yml"
 FAQ_RESULTS = "microneedling/en/faq/05-results.md"
-
-
-@pytest.fixture
-def tree(tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(CONTENT, root)
-    return root
-
-
-def edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> None:
-    path = root / rel
-    text = path.read_text()
-    assert old in text, f"test setup: {old!r} not in {rel}"
-    path.write_text(text.replace(old, new, count))
-
-
-def line_of(root: Path, rel: str, needle: str) -> int:
-    for n, line in enumerate((root / rel).read_text().splitlines(), 1):
-        if needle in line:
-            return n
-    raise AssertionError(needle)
-
-
-def fails(root: Path) -> str:
-    with pytest.raises(ContentError) as info:
-        content.load(root)
-    return str(info.value)
 
 
 def test_the_real_content_is_valid():
@@ -52,59 +25,59 @@ def test_the_real_content_is_valid():
 
 def test_invalid_yaml_names_file_and_line(tree):
     edit(tree, TIMELINE, "  - id: healing\n", "  - id: healing\n   label: [unclosed\n")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "timeline.yml" in msg and "not valid YAML" in msg
     assert re.search(r"line \d+", msg)
 
 
 def test_missing_field(tree):
     edit(tree, TIMELINE, "    label: Healing under the skin (2 to 7 days)\n", "")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "timeline.yml" in msg and "field 'phases[2].label'" in msg and "missing" in msg
     assert f"line {line_of(tree, TIMELINE, '- id: healing')}" in msg
 
 
 def test_wrong_type(tree):
     edit(tree, TIMELINE, "    start_hours: 48\n", "    start_hours: soon\n")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "field 'phases[2].start_hours'" in msg and "number" in msg and "'soon'" in msg
     assert f"line {line_of(tree, TIMELINE, 'start_hours: soon')}" in msg
 
 
 def test_overlapping_phases(tree):
     edit(tree, TIMELINE, "    start_hours: 48\n", "    start_hours: 40\n")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "field 'phases[2].start_hours'" in msg and "overlap" in msg
     assert f"line {line_of(tree, TIMELINE, 'start_hours: 40')}" in msg
 
 
 def test_gap_between_phases(tree):
     edit(tree, TIMELINE, "    start_hours: 48\n", "    start_hours: 60\n")
-    assert "gap" in fails(tree)
+    assert "gap" in load_error(tree)
 
 
 def test_phase_ending_before_it_starts(tree):
     edit(tree, TIMELINE, "    end_hours: 12\n", "    end_hours: 0\n")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "field 'phases[0].end_hours'" in msg and "before it starts" in msg
 
 
 def test_unknown_faq_reference(tree):
     edit(tree, PAGES, "    faq: [how-it-works]\n", "    faq: [how-it-wrks]\n")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "pages.yml" in msg and "field 'pages[1].faq[0]'" in msg and "unknown FAQ id 'how-it-wrks'" in msg
     assert f"line {line_of(tree, PAGES, 'how-it-wrks')}" in msg
 
 
 def test_unknown_red_flag_reference(tree):
     edit(tree, TIMELINE, "contact_if: [allergic-reaction, bleeding]", "contact_if: [allergic-reaction, bleding]")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "field 'phases[0].contact_if[1]'" in msg and "unknown red flag id 'bleding'" in msg
 
 
 def test_misspelt_field_in_clinic_settings(tree):
     edit(tree, "clinic.yml", "device_name:", "devce_name:")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "clinic.yml" in msg
     assert "field 'devce_name'" in msg and "unknown field" in msg
     assert "field 'device_name'" in msg and "missing" in msg
@@ -112,53 +85,53 @@ def test_misspelt_field_in_clinic_settings(tree):
 
 def test_bad_date_in_front_matter(tree):
     edit(tree, FAQ_RESULTS, "last_reviewed: 2026-11-23", "last_reviewed: yesterday")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "05-results.md" in msg and "field 'last_reviewed'" in msg and "date" in msg
     assert f"line {line_of(tree, FAQ_RESULTS, 'last_reviewed')}" in msg
 
 
 def test_review_dates_in_the_wrong_order(tree):
     edit(tree, FAQ_RESULTS, "next_review: 2027-11-23", "next_review: 2025-01-01")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "05-results.md" in msg and "field 'next_review'" in msg and "later than last_reviewed" in msg
 
 
 def test_unknown_placeholder(tree):
     edit(tree, "microneedling/en/faq/02-how-it-works.md", "{device_name}", "{devise_name}")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "02-how-it-works.md" in msg and "unknown placeholder {devise_name}" in msg
 
 
 def test_missing_front_matter(tree):
     path = tree / FAQ_RESULTS
     path.write_text(path.read_text().split("---", 2)[2])
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "05-results.md, line 1" in msg and "front matter" in msg
 
 
 def test_duplicate_id(tree):
     edit(tree, TIMELINE, "  - id: healing\n", "  - id: redness-settles\n")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "field 'phases[2].id'" in msg and "used twice" in msg
 
 
 def test_duplicate_key(tree):
     edit(tree, "clinic.yml", "phone:", "name: Other clinic\nphone:")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "clinic.yml" in msg and "field 'name'" in msg and "appears twice" in msg
 
 
 def test_bad_colour_and_time_zone(tree):
     edit(tree, "clinic.yml", 'primary: "#005A8C"', 'primary: "blue"')
     edit(tree, "clinic.yml", "timezone: America/New_York", "timezone: Mars/Olympus")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "field 'colours.primary'" in msg
     assert "field 'timezone'" in msg and "not a time zone" in msg
 
 
 def test_unknown_urgency_level(tree):
     edit(tree, "microneedling/en/red_flags.yml", "level: call-today", "level: call-tomorrow")
-    msg = fails(tree)
+    msg = load_error(tree)
     assert "red_flags.yml" in msg and "unknown level 'call-tomorrow'" in msg
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from html import escape
 from pathlib import Path
 
@@ -10,9 +9,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from clinic_explainer import content as content_mod
 from clinic_explainer import pages
-from clinic_explainer.errors import ContentError
+
+from .content_tree import edit, line_of, load_error
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -46,27 +45,17 @@ def test_notes_are_empty_in_patient_mode(content, monkeypatch, env):
         assert pages.trainer_notes(page.id, content).data == ""
 
 
-def test_unknown_page_in_facilitator_file_names_file_field_and_line(tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(ROOT / "content", root)
-    path = root / FACILITATOR
-    path.write_text(path.read_text().replace("  - page: results\n", "  - page: reslts\n"))
-    with pytest.raises(ContentError) as info:
-        content_mod.load(root)
-    msg = str(info.value)
-    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "reslts" in text)
+def test_unknown_page_in_facilitator_file_names_file_field_and_line(tree):
+    edit(tree, FACILITATOR, "  - page: results\n", "  - page: reslts\n")
+    msg = load_error(tree)
+    line = line_of(tree, FACILITATOR, "reslts")
     assert "facilitator.yml" in msg and f"line {line}" in msg and "unknown page id 'reslts'" in msg
     assert "field 'notes[" in msg
 
 
-def test_a_page_may_have_only_one_set_of_notes(tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(ROOT / "content", root)
-    path = root / FACILITATOR
-    path.write_text(path.read_text().replace("  - page: results\n", "  - page: recovery\n"))
-    with pytest.raises(ContentError) as info:
-        content_mod.load(root)
-    assert "page 'recovery' already has notes" in str(info.value)
+def test_a_page_may_have_only_one_set_of_notes(tree):
+    edit(tree, FACILITATOR, "  - page: results\n", "  - page: recovery\n")
+    assert "page 'recovery' already has notes" in load_error(tree)
 
 
 def run_notebook(name: str, mode: str, monkeypatch) -> str:

@@ -3,42 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
 from clinic_explainer import content as content_mod
-from clinic_explainer.errors import ContentError
 from clinic_explainer.quiz import QuizSession
 from clinic_explainer.quiz_view import QuizView, teach_back_prompts
 
-CONTENT = Path(__file__).resolve().parents[1] / "content"
+from .content_tree import edit, load_error
+
 QUIZ = "microneedling/en/quiz.yml"
 
 
 def squash(text: str) -> str:
     return " ".join(text.lower().split())
-
-
-@pytest.fixture
-def tree(tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(CONTENT, root)
-    return root
-
-
-def edit(root: Path, old: str, new: str) -> None:
-    path = root / QUIZ
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1))
-
-
-def load_error(root: Path) -> str:
-    with pytest.raises(ContentError) as info:
-        content_mod.load(root)
-    return str(info.value)
 
 
 def test_enough_questions_covering_every_faq_section(content):
@@ -178,7 +156,7 @@ def test_a_failing_callback_shows_the_friendly_message(content, monkeypatch):
 
 
 def test_passage_not_in_the_faq_names_file_field_and_line(tree):
-    edit(tree, "    passage: Protecting your skin with sunscreen is highly recommended.",
+    edit(tree, QUIZ, "    passage: Protecting your skin with sunscreen is highly recommended.",
          "    passage: Protecting your skin with sunscreen is highly recommended every hour.")
     msg = load_error(tree)
     lines = (tree / QUIZ).read_text().splitlines()
@@ -189,19 +167,19 @@ def test_passage_not_in_the_faq_names_file_field_and_line(tree):
 
 
 def test_wrong_answer_key_is_caught_at_load(tree):
-    edit(tree, "      - Virtually no downtime\n      - A night in hospital\n    answer: 1",
+    edit(tree, QUIZ, "      - Virtually no downtime\n      - A night in hospital\n    answer: 1",
          "      - Virtually no downtime\n      - A night in hospital\n    answer: 2")
     msg = load_error(tree)
     assert "quiz.yml" in msg and "field 'questions[0].answer_evidence'" in msg and "not in the right choice" in msg
 
 
 def test_true_false_key_must_agree_with_the_statement(tree):
-    edit(tree, "    prompt: Sunscreen is not needed after micro-needling.\n    answer: false",
+    edit(tree, QUIZ, "    prompt: Sunscreen is not needed after micro-needling.\n    answer: false",
          "    prompt: Sunscreen is not needed after micro-needling.\n    answer: true")
     assert "the statement must contain 'highly recommended'" in load_error(tree)
 
 
 def test_unknown_faq_id_in_quiz(tree):
-    edit(tree, "    faq: benefits", "    faq: benefit")
+    edit(tree, QUIZ, "    faq: benefits", "    faq: benefit")
     msg = load_error(tree)
     assert "unknown FAQ id 'benefit'" in msg and "quiz.yml" in msg

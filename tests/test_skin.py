@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -12,26 +10,9 @@ from clinic_explainer.errors import ContentError
 from clinic_explainer.skin import SkinModel
 from clinic_explainer.skin_view import SkinFigure, SkinView
 
-CONTENT = Path(__file__).resolve().parents[1] / "content"
+from .content_tree import edit, line_of
+
 SKIN = "microneedling/en/skin.yml"
-
-
-@pytest.fixture
-def tree(tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(CONTENT, root)
-    return root
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text()
-    assert old in text, f"test setup: {old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1))
-
-
-def line_of(root: Path, rel: str, needle: str) -> int:
-    return next(n for n, line in enumerate((root / rel).read_text().splitlines(), 1) if needle in line)
 
 
 def test_skin_file_is_a_sourced_draft(content):

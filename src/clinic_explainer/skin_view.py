@@ -127,9 +127,9 @@ def reach_html(reach: Reach, c) -> str:
 def facts_html(c) -> str:
     s, skin = c.ui.skin, c.skin
     repair = "".join(f"<li><strong>{esc(r.label)}</strong>: {esc(r.plain)}</li>" for r in skin.repair)
-    layers = [c.text(s.layer_range, label=l.label[0].upper() + l.label[1:],
-                     n=c.text(s.depth, n=f"{format_mm(l.min_mm)}–{format_mm(l.max_mm)}"))
-              for l in skin.layers if l.min_mm is not None]
+    layers = [c.text(s.layer_range, label=layer.label[0].upper() + layer.label[1:],
+                     n=c.text(s.depth, n=f"{format_mm(layer.min_mm)}–{format_mm(layer.max_mm)}"))
+              for l in skin.layers if layer.min_mm is not None]
     draft = f'<p class="ce-draft">{esc(c.ui.draft_label)}</p>' if skin.status == "draft" else ""
     return (f"<h3>{esc(s.repair_heading)}</h3><ul>{repair}</ul>"
             f"<h3>{esc(s.layers_heading)}</h3>{draft}{ul(layers)}")
