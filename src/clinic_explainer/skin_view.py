@@ -129,7 +129,7 @@ def facts_html(c) -> str:
     repair = "".join(f"<li><strong>{esc(r.label)}</strong>: {esc(r.plain)}</li>" for r in skin.repair)
     layers = [c.text(s.layer_range, label=layer.label[0].upper() + layer.label[1:],
                      n=c.text(s.depth, n=f"{format_mm(layer.min_mm)}–{format_mm(layer.max_mm)}"))
-              for l in skin.layers if layer.min_mm is not None]
+              for layer in skin.layers if layer.min_mm is not None]
     draft = f'<p class="ce-draft">{esc(c.ui.draft_label)}</p>' if skin.status == "draft" else ""
     return (f"<h3>{esc(s.repair_heading)}</h3><ul>{repair}</ul>"
             f"<h3>{esc(s.layers_heading)}</h3>{draft}{ul(layers)}")
