@@ -136,8 +136,9 @@ def footer_html(page_id: str, c=None) -> str:
                f"<p>{esc(c.text(c.ui.disclaimer))}</p></section>")
     back = "" if page.notebook == INDEX_NOTEBOOK else \
         f'<p class="ce-nav"><a href="{INDEX_NOTEBOOK}">&larr; {esc(c.ui.back_to_index)}</a></p>'
-    return (f'<div class="ce">{contact}<section class="ce-sources"><h2>{esc(c.ui.sources_heading)}</h2>'
-            f"<ul>{sources}</ul><ul>{reviews}</ul></section>{back}</div>")
+    cited = (f'<section class="ce-sources"><h2>{esc(c.ui.sources_heading)}</h2>'
+             f"<ul>{sources}</ul><ul>{reviews}</ul></section>") if sources or reviews else ""
+    return f'<div class="ce">{contact}{cited}{back}</div>'
 
 
 def footer(page_id: str, c=None) -> HTML:
