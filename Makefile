@@ -30,7 +30,7 @@ serve: setup
 
 ## lab: the series in JupyterLab, with trainer notes, for training sessions
 lab: setup
-	CLINIC_EXPLAINER_MODE=training $(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	CLINIC_EXPLAINER_MODE=training $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(SUDO),,--allow-root)
 
 ## check: validate content/ (for content editors)
 check: setup

@@ -1,0 +1,73 @@
+"""Training mode: the knowledge check in real JupyterLab runs top to bottom and shows trainer notes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from clinic_explainer.content import notebooks_root
+
+from .conftest import free_port, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def lab_url(tmp_path_factory):
+    port = free_port()
+    env = dict(os.environ, CLINIC_EXPLAINER_MODE="training", MPLBACKEND="agg")
+    log_path = tmp_path_factory.mktemp("lab") / "lab.log"
+    # a copy, so Lab's autosave can never write outputs into the committed notebooks
+    root = tmp_path_factory.mktemp("lab-notebooks") / "notebooks"
+    shutil.copytree(notebooks_root(), root)
+    argv = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.root_dir={root}", "--IdentityProvider.token=", "--ServerApp.password=",
+            "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True",
+            *(["--allow-root"] if os.geteuid() == 0 else [])]
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(url + "api/status", timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("JupyterLab did not start:\n" + log_path.read_text())
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_knowledge_check_in_jupyterlab_shows_trainer_notes(desktop_page, lab_url, content):
+    page = desktop_page
+    page.goto(lab_url + "lab/tree/05_knowledge_check.ipynb")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext.session", timeout=90_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    notes = page.locator(".ce-notes:not(.ce-teach-back)")
+    notes.wait_for(timeout=120_000)
+    assert content.ui.facilitator_heading in notes.inner_text()
+    # every code cell ran and none failed
+    page.wait_for_function("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+                           ".every(p => /\\[\\d+\\]/.test(p.textContent))", timeout=120_000)
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count() == 0
+    # the quiz widget is live in the notebook
+    assert page.locator(".ce-widget .widget-radio-box, .ce-widget .jupyter-button").count() > 0
+    notes.scroll_into_view_if_needed()
+    screenshot(page, "lab-knowledge-check-training", full=False)
