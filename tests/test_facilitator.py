@@ -10,6 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from clinic_explainer import pages
+from clinic_explainer.facilitator import note_html
 
 from .content_tree import edit, line_of, load_error
 
@@ -22,7 +23,7 @@ def test_every_page_has_notes_with_timing(content):
     for page in content.series.pages:
         note = content.facilitator.for_page(page.id)
         assert note is not None, page.id
-        html = note.html()
+        html = note_html(note, content.ui.facilitator)
         assert content.text(content.ui.facilitator.timing, n=note.minutes) in html
         assert content.ui.facilitator.demonstrate in html
     assert content.facilitator.for_page("no-such-page") is None
@@ -33,7 +34,7 @@ def test_notes_show_in_training_mode(content, monkeypatch):
     monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
     html = pages.trainer_notes("candidacy", content).data
     assert content.ui.facilitator_heading in html
-    assert escape(content.facilitator.for_page("candidacy").note.demonstrate[0]) in html
+    assert escape(content.facilitator.for_page("candidacy").demonstrate[0]) in html
 
 
 @pytest.mark.parametrize("env", [{"CLINIC_EXPLAINER_MODE": "patient"},
@@ -71,7 +72,7 @@ def run_notebook(name: str, mode: str, monkeypatch) -> str:
 
 def test_knowledge_check_shows_facilitator_notes_and_teach_back_in_training(content, monkeypatch):
     html = run_notebook("05_knowledge_check.ipynb", "training", monkeypatch)
-    note = content.facilitator.for_page("knowledge-check").note
+    note = content.facilitator.for_page("knowledge-check")
     assert content.ui.facilitator_heading in html
     assert note.demonstrate[0] in html
     assert content.ui.quiz.teach_back_heading in html

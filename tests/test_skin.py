@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from clinic_explainer import content as content_mod

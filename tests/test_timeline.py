@@ -7,9 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clinic_explainer.timeline import (HOURS_PER_DAY, MAX_LOOKBACK_HOURS, RecoveryTimeline,
-                                       check_treatment_time, describe_duration, describe_position,
-                                       describe_weeks, hours_since)
+from clinic_explainer.timeline import (
+    HOURS_PER_DAY,
+    MAX_LOOKBACK_HOURS,
+    RecoveryTimeline,
+    check_treatment_time,
+    describe_duration,
+    describe_position,
+    describe_weeks,
+    hours_since,
+)
 
 
 @pytest.fixture(scope="module")

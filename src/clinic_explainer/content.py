@@ -409,6 +409,5 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
     if problems:
         raise ContentError(problems)
 
-    parts["facilitator"] = parts["facilitator"].with_labels(ui.facilitator)
     return Content(root=root, procedure=procedure, locale=locale, clinic=clinic, ui=ui, faq=faq,
                    sources={s.id: s for s in parts["sources"].sources}, **{k: v for k, v in parts.items() if k != "sources"})

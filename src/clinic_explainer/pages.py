@@ -13,6 +13,7 @@ from babel.dates import format_date
 from IPython.display import HTML
 
 from . import content as content_mod
+from .facilitator import note_html
 from .html import esc, markdown, section, ul
 from .mode import is_training_mode
 
@@ -175,8 +176,8 @@ def trainer_notes(page_id: str, c=None) -> HTML:
     if not is_training_mode():
         return HTML("")
     c = _c(c)
-    notes = getattr(c, "facilitator", None)
-    note = notes.for_page(page_id) if notes else None
+    note = c.facilitator.for_page(page_id)
     if note is None:
         return HTML("")
-    return HTML(f'<div class="ce"><aside class="ce-notes"><h2>{esc(c.ui.facilitator_heading)}</h2>{note.html()}</aside></div>')
+    return HTML(f'<div class="ce"><aside class="ce-notes"><h2>{esc(c.ui.facilitator_heading)}</h2>'
+                f"{note_html(note, c.ui.facilitator)}</aside></div>")

@@ -11,7 +11,14 @@ from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from .errors import FieldProblem
 
@@ -608,17 +615,11 @@ class FacilitatorNote(Strict):
     demonstrate: Annotated[list[Text], Field(min_length=1)]
     patient_questions: list[Text] = []
 
-    def html(self, labels: FacilitatorStrings | None = None) -> str:
-        from .facilitator import note_html
-
-        return note_html(self, labels)
-
 
 class FacilitatorFile(Strict):
     review: Review
     status: Status = "approved"
     notes: Annotated[list[FacilitatorNote], Field(min_length=1)]
-    _labels: FacilitatorStrings | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _unique(self):
@@ -629,17 +630,8 @@ class FacilitatorFile(Strict):
             seen[note.page] = i
         return self
 
-    def with_labels(self, labels: FacilitatorStrings) -> FacilitatorFile:
-        """A copy whose notes render with the locale's headings."""
-        copy = self.model_copy()
-        copy._labels = labels
-        return copy
-
-    def for_page(self, page_id: str):
-        from .facilitator import BoundNote
-
-        note = next((n for n in self.notes if n.page == page_id), None)
-        return None if note is None else BoundNote(note, self._labels)
+    def for_page(self, page_id: str) -> FacilitatorNote | None:
+        return next((n for n in self.notes if n.page == page_id), None)
 
 
 UiStrings.model_rebuild()

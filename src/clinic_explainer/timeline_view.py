@@ -26,8 +26,14 @@ from .calendar_export import build_ics, data_link
 from .chart import TimelineChart, default_render
 from .html import esc, section, ul
 from .pages import red_flags_html
-from .timeline import (Answer, RecoveryTimeline, check_treatment_time, describe_duration,
-                       describe_position, hours_since)
+from .timeline import (
+    Answer,
+    RecoveryTimeline,
+    check_treatment_time,
+    describe_duration,
+    describe_position,
+    hours_since,
+)
 
 log = logging.getLogger(__name__)
 WIDTH = w.Layout(width="100%", max_width="760px")
