@@ -34,7 +34,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def voila_url(tmp_path_factory):
+def voila_server(tmp_path_factory):
+    """(base URL, path of the server's log) of one Voila server for the whole session."""
     port = free_port()
     argv, env = voila_command(port)
     log_path = tmp_path_factory.mktemp("voila") / "voila.log"
@@ -51,13 +52,22 @@ def voila_url(tmp_path_factory):
                 proc.kill()
                 raise RuntimeError("Voila did not start:\n" + log_path.read_text())
             time.sleep(0.3)
-    yield url
+    yield url, log_path
     proc.terminate()
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
-    os.environ["_VOILA_LOG"] = str(log_path)
+
+
+@pytest.fixture(scope="session")
+def voila_url(voila_server):
+    return voila_server[0]
+
+
+@pytest.fixture(scope="session")
+def voila_log(voila_server):
+    return voila_server[1]
 
 
 @pytest.fixture(scope="session")

@@ -57,3 +57,15 @@ def test_explainer_carries_every_faq_fact(request, voila_url, content, size):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"page is {overflow}px wider than the phone"
     screenshot(page, f"explainer-{size}")
+
+
+def test_unknown_template_in_the_url_is_refused_quickly(voila_url):
+    """An unknown ?template= would hang the request and leak a kernel unless overrides are off."""
+    import time
+    import urllib.request
+
+    start = time.monotonic()
+    with urllib.request.urlopen(voila_url + "voila/render/00_index.ipynb?template=nope&theme=dark", timeout=60) as r:
+        body = r.read().decode()
+    assert time.monotonic() - start < 30
+    assert r.status == 200 and "cdn.jsdelivr" not in body

@@ -54,7 +54,7 @@ def test_keyboard_moves_the_timeline(request, voila_url, content, size):
     screenshot(page, f"timeline-keyboard-{size}")
 
 
-def test_date_picker_gives_dates_and_a_calendar_file(desktop_page, voila_url, content):
+def test_date_picker_gives_dates_and_a_calendar_file(desktop_page, voila_url, voila_log, content):
     page = desktop_page
     t = content.ui.timeline
     open_app(page, voila_url, NOTEBOOK)
@@ -81,6 +81,10 @@ def test_date_picker_gives_dates_and_a_calendar_file(desktop_page, voila_url, co
     page.wait_for_function("(msg) => document.body.innerText.includes(msg)", arg=t.date_future, timeout=30_000)
     assert_clean(page)
     screenshot(page, "timeline-date-desktop")
+    # the patient's date never reaches the server's log
+    log = voila_log.read_text()
+    for text in (picked.isoformat(), picked.strftime("%d/%m/%Y"), picked.strftime("%m/%d/%Y")):
+        assert text not in log
 
 
 def test_results_page_has_its_widget(phone_page, voila_url, content):
