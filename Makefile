@@ -51,6 +51,7 @@ figures: setup
 ## bench: speed benchmarks (kept apart from the tests)
 bench: setup chromium
 	$(PY) benchmarks/bench_timeline.py
+	$(PY) benchmarks/bench_serving.py
 
 ## strip: remove outputs from the notebooks before a commit
 strip: setup

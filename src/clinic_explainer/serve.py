@@ -7,6 +7,7 @@ culled, patient mode for every kernel. ``voila_command`` is shared with the test
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -15,6 +16,10 @@ from .content import notebooks_root
 
 JUPYTER_DATA = Path(__file__).resolve().parent / "jupyter_data"
 DEFAULT_PORT = 8866  # Voila's default
+# One executed kernel kept ready for the pages patients open first (benchmarks/bench_serving.py:
+# about a third faster to a rendered explainer, for about 130 MB each while idle). Other
+# notebooks get none, so memory does not grow with the number of notebooks.
+PREHEATED = ("00_index.ipynb", "patient_explainer.ipynb", "03_recovery_timeline.ipynb")
 
 
 def voila_command(port: int = DEFAULT_PORT, notebooks: Path | None = None, ip: str = "127.0.0.1",
@@ -33,6 +38,10 @@ def voila_command(port: int = DEFAULT_PORT, notebooks: Path | None = None, ip: s
         "--MappingKernelManager.cull_idle_timeout=1800",
         "--MappingKernelManager.cull_interval=120",
         "--MappingKernelManager.cull_connected=False",
+        # preheated kernels run before any request, so they rely on CLINIC_EXPLAINER_MODE below
+        "--preheat_kernel=True",
+        "--VoilaKernelManager.kernel_pools_config="
+        + json.dumps({"default": {"pool_size": 0}, **{nb: {"pool_size": 1} for nb in PREHEATED}}),
         *(extra or []),
     ]
     env = dict(os.environ)

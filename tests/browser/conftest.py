@@ -143,6 +143,7 @@ def assert_clean(page: Page) -> None:
     assert page.locator(code).count() == 0, "code or prompts are visible"
     assert "clinic_explainer" not in page.content(), "notebook source reached the page"
     assert page.watch.external == [], f"requests left the machine: {page.watch.external}"
+    assert page.locator(".ce-notes, .ce-teach-back").count() == 0, "trainer material reached a patient page"
 
 
 def screenshot(page: Page, name: str, full: bool = True) -> Path:
