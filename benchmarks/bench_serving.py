@@ -16,8 +16,8 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -25,7 +25,8 @@ from playwright.sync_api import sync_playwright
 from clinic_explainer.serve import voila_command
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.browser.conftest import CHROMIUM, free_port, open_app  # noqa: E402
+from tests.browser.conftest import open_app  # noqa: E402
+from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS, Server, free_port  # noqa: E402
 
 NOTEBOOK = "patient_explainer.ipynb"
 POOLS = {"default": {"pool_size": 0}, NOTEBOOK: {"pool_size": 1}}
@@ -51,22 +52,14 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def run(name: str, extra: list[str], visits: int, browser) -> dict:
+def run(name: str, extra: list[str], visits: int, browser, log_dir: Path) -> dict:
     port = free_port()
     argv, env = voila_command(port)
     argv = [a for a in argv if not a.startswith(("--preheat_kernel", "--VoilaKernelManager.kernel_pools_config"))]
-    argv += extra
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.5)
+    with Server(argv + extra, env, url, log_dir / f"voila-{name}.log") as server:
         time.sleep(12)  # let a pool fill (and the cold server settle) before measuring
-        idle_mb = tree_rss_mb(proc.pid)
+        idle_mb = tree_rss_mb(server.proc.pid)
         times = []
         for _ in range(visits):
             ctx = browser.new_context(viewport={"width": 390, "height": 844})
@@ -76,10 +69,7 @@ def run(name: str, extra: list[str], visits: int, browser) -> dict:
             times.append((time.perf_counter() - start) * 1000)
             ctx.close()
             time.sleep(10)  # the pool refills; the closed page's kernel is shut down
-        return {"name": name, "times": times, "idle_mb": idle_mb}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    return {"name": name, "times": times, "idle_mb": idle_mb}
 
 
 def main() -> None:
@@ -87,11 +77,10 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=5)
     opts = parser.parse_args()
     results = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"])
+    with tempfile.TemporaryDirectory(prefix="bench-serving-") as logs, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, extra in CONFIGS.items():
-            results.append(run(name, extra, opts.visits, browser))
+            results.append(run(name, extra, opts.visits, browser, Path(logs)))
         browser.close()
     print(f"time to a rendered {NOTEBOOK} (phone, fresh context), {opts.visits} visits each")
     print(f"  {'config':8} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'idle MB':>8}")

@@ -15,23 +15,19 @@ Goal: median <= 100 ms in the browser.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from clinic_explainer import content as content_mod
 from clinic_explainer.chart import RENDER_ENV, RENDERS, TimelineChart
 from clinic_explainer.serve import voila_command
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                 "--no-first-run", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS, RENDERED, Server, free_port  # noqa: E402
+
 NOTEBOOK = "03_recovery_timeline.ipynb"
 GOAL_MS = 100.0
 
@@ -81,41 +77,12 @@ def bench_python(rounds: int = 3) -> dict[str, dict[str, float]]:
 # --- 2. browser --------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Voila:
-    def __init__(self, render: str, log_dir: Path):
-        self.port = free_port()
-        argv, env = voila_command(self.port)
-        env[RENDER_ENV] = render
-        self.log_path = log_dir / f"voila-{render}.log"
-        self._log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(argv, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        self.url = f"http://127.0.0.1:{self.port}/"
-
-    def __enter__(self):
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(self.url, timeout=2):
-                    return self
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.__exit__()
-                    raise RuntimeError("Voila did not start:\n" + self.log_path.read_text())
-                time.sleep(0.3)
-
-    def __exit__(self, *exc):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self._log.close()
+def voila(render: str, log_dir: Path) -> Server:
+    """A Voila server whose timeline charts use the given render path."""
+    port = free_port()
+    argv, env = voila_command(port)
+    env[RENDER_ENV] = render
+    return Server(argv, env, f"http://127.0.0.1:{port}/", log_dir / f"voila-{render}.log")
 
 
 def bench_browser(browser, url: str, steps: int) -> list[float]:
@@ -124,10 +91,7 @@ def bench_browser(browser, url: str, steps: int) -> list[float]:
     page.set_default_timeout(60_000)
     try:
         page.goto(url + "voila/render/" + NOTEBOOK)
-        page.wait_for_function(
-            "() => { const r = document.querySelector('#rendered_cells');"
-            " return r && r.style.display !== 'none' && !document.querySelector('#loading'); }",
-            timeout=120_000)
+        page.wait_for_function(RENDERED, timeout=120_000)
         page.wait_for_selector(".ce-widget img[src]")
         page.evaluate(INSTRUMENT)
         handle = page.locator(".ce-widget .widget-slider .noUi-handle").first
@@ -160,8 +124,8 @@ def run_browser(steps: int) -> dict[str, dict[str, float]]:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             for render in RENDERS:
-                with Voila(render, Path(logs)) as server:
-                    out[render] = stats(bench_browser(browser, server.url, steps))
+                with voila(render, Path(logs)) as server:
+                    out[render] = stats(bench_browser(browser, server.ready_url, steps))
         finally:
             browser.close()
     return out

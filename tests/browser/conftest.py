@@ -6,11 +6,6 @@ test (no CDN at run time). Screenshots land in test-artifacts/ for people to loo
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -19,7 +14,8 @@ from playwright.sync_api import Page, sync_playwright
 
 from clinic_explainer.serve import voila_command
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+from .servers import CHROMIUM, CHROMIUM_ARGS, RENDERED, Server, free_port
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -27,37 +23,14 @@ ERROR_TEXTS = ("Traceback", "Error:", "Exception", "NameError", "KeyError", "Val
                "There was an error when executing cell")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory):
     """(base URL, path of the server's log) of one Voila server for the whole session."""
     port = free_port()
     argv, env = voila_command(port)
-    log_path = tmp_path_factory.mktemp("voila") / "voila.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("Voila did not start:\n" + log_path.read_text())
-            time.sleep(0.3)
-    yield url, log_path
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with Server(argv, env, url, tmp_path_factory.mktemp("voila") / "voila.log") as server:
+        yield url, server.log_path
 
 
 @pytest.fixture(scope="session")
@@ -75,9 +48,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-            "--no-first-run", "--disable-component-update", "--disable-sync"])
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
@@ -127,10 +98,7 @@ def desktop_page(browser):
 def open_app(page: Page, base_url: str, notebook: str) -> None:
     """Open a notebook app and wait until Voila has rendered every cell."""
     page.goto(base_url + "voila/render/" + notebook)
-    page.wait_for_function(
-        "() => { const r = document.querySelector('#rendered_cells');"
-        " return r && r.style.display !== 'none' && !document.querySelector('#loading'); }",
-        timeout=90_000)
+    page.wait_for_function(RENDERED, timeout=90_000)
     page.wait_for_load_state("networkidle")
 
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
 from clinic_explainer.content import notebooks_root
 
-from .conftest import free_port, screenshot
+from .conftest import screenshot
+from .servers import Server, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -30,25 +28,9 @@ def lab_url(tmp_path_factory):
             f"--ServerApp.root_dir={root}", "--IdentityProvider.token=", "--ServerApp.password=",
             "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True",
             *(["--allow-root"] if os.geteuid() == 0 else [])]
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url + "api/status", timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("JupyterLab did not start:\n" + log_path.read_text())
-            time.sleep(0.5)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with Server(argv, env, url + "api/status", log_path):
+        yield url
 
 
 def test_knowledge_check_in_jupyterlab_shows_trainer_notes(desktop_page, lab_url, content):

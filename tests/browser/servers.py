@@ -1,0 +1,52 @@
+"""Start a local server and headless Debian Chromium: shared by the browser tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Without the background-networking flags Chromium tries to reach Google at every start.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                 "--no-first-run", "--disable-component-update", "--disable-sync"]
+# Voila shows #rendered_cells and removes #loading once every cell has run.
+RENDERED = ("() => { const r = document.querySelector('#rendered_cells');"
+            " return r && r.style.display !== 'none' && !document.querySelector('#loading'); }")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A server process on this machine, ready once ``ready_url`` answers; stopped on exit."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], ready_url: str, log_path: Path, timeout: float = 90):
+        self.argv, self.env, self.ready_url, self.log_path, self.timeout = argv, env, ready_url, log_path, timeout
+
+    def __enter__(self) -> Server:
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen(self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                with urllib.request.urlopen(self.ready_url, timeout=2):
+                    return self
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.__exit__()
+                    raise RuntimeError(f"{self.argv[2]} did not start:\n" + self.log_path.read_text())
+                time.sleep(0.3)
+
+    def __exit__(self, *exc) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
