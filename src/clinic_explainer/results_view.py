@@ -7,17 +7,9 @@ shows the typical slow build-up. Callbacks never raise into the page.
 
 from __future__ import annotations
 
-import logging
-
-import ipywidgets as w
-
-from . import content as content_mod
-from .chart import TimelineChart, default_render
 from .html import esc, ul
-from .timeline import Answer, RecoveryTimeline, describe_duration, describe_weeks
-from .timeline_view import chart_caption_html, message_html
-
-log = logging.getLogger(__name__)
+from .timeline import Answer, describe_duration, describe_weeks
+from .timeline_view import TimelineSliderView
 
 
 def results_card_html(answer: Answer, c) -> str:
@@ -36,57 +28,19 @@ def results_card_html(answer: Answer, c) -> str:
     )
 
 
-class ResultsView(w.VBox):
+class ResultsView(TimelineSliderView):
+    """Weeks since treatment: what results are typical then (the phases' own words)."""
+
     def __init__(self, content=None, render: str | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.content = c = content or content_mod.load()
-        self.model = RecoveryTimeline(c)
-        self.chart = TimelineChart(c, self.model, render=render or default_render())
-        options = [(describe_weeks(h, c), h) for h in self.model.result_stops()]
-        self._slider = w.SelectionSlider(
-            options=options, value=0, description=c.ui.timeline.slider_label, continuous_update=True,
-            style={"description_width": "initial"}, layout=w.Layout(width="100%", max_width="760px"))
-        self._card = w.HTML()
-        self._image = w.Image(format="png", layout=w.Layout(width="100%", max_width="600px", height="auto"))
-        self._alt = w.HTML()
-        self._message = w.HTML()
-        self._slider.observe(self._on_slider, names="value")
-        self.add_class("ce-widget")
+        super().__init__(content, render, **kwargs)
         self.children = [self._message, self._slider, self._card, self._image, self._alt]
         self._update()
 
-    @property
-    def hours(self) -> float:
-        return self._slider.value
+    def _stops(self) -> list[float]:
+        return self.model.result_stops()
 
-    @hours.setter
-    def hours(self, value: float) -> None:
-        stops = self.model.result_stops()
-        self._slider.value = max((s for s in stops if s <= value), default=stops[0])
+    def _label(self, hours: float) -> str:
+        return describe_weeks(hours, self.content)
 
-    @property
-    def card(self) -> str:
-        return self._card.value
-
-    @property
-    def chart_png(self) -> bytes:
-        return bytes(self._image.value)
-
-    @property
-    def message(self) -> str:
-        return self._message.value
-
-    def _on_slider(self, change) -> None:
-        self._update()
-
-    def _update(self) -> None:
-        try:
-            answer = self.model.at(self._slider.value)
-            self._card.value = results_card_html(answer, self.content)
-            self.chart.set_position(answer.hours)
-            self._image.value = self.chart.png()
-            self._alt.value = chart_caption_html(self.chart, self.content)
-            self._message.value = ""
-        except Exception as exc:  # never show a traceback to a patient
-            log.error("results view: update failed (%s)", type(exc).__name__)
-            self._message.value = message_html(self.content.ui.error_generic, warn=True)
+    def _card_html(self, answer: Answer) -> str:
+        return results_card_html(answer, self.content)

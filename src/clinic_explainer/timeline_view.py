@@ -94,26 +94,86 @@ def guarded(step: str):
     return wrap
 
 
-class TimelineView(w.VBox):
-    def __init__(self, content=None, now: Callable[[], datetime] | None = None,
-                 render: str | None = None, **kwargs):
+class TimelineSliderView(w.VBox):
+    """A slider over time since treatment, a card and the timeline chart, redrawn on one path.
+
+    Subclasses choose the slider's stops and labels and the card; the chart, the caption
+    and the error handling are shared.
+    """
+
+    def __init__(self, content=None, render: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.content = c = content or content_mod.load()
         self.model = RecoveryTimeline(c)
-        self.tz = ZoneInfo(c.clinic.timezone)
-        self._now = now or (lambda: datetime.now(self.tz))
         self.chart = TimelineChart(c, self.model, render=render or default_render())
-        self.treated_at: datetime | None = None
-        t = c.ui.timeline
-        style = {"description_width": "initial"}
-
-        options = [(describe_position(h, c), h) for h in self.model.stops()]
-        self._slider = w.SelectionSlider(options=options, value=0, description=t.slider_label,
-                                         continuous_update=True, style=style, layout=WIDTH)
+        options = [(self._label(h), h) for h in self._stops()]
+        self._slider = w.SelectionSlider(options=options, value=0, description=c.ui.timeline.slider_label,
+                                         continuous_update=True, style={"description_width": "initial"},
+                                         layout=WIDTH)
         self._card = w.HTML()
         self._image = w.Image(format="png", layout=w.Layout(width="100%", max_width="600px", height="auto"))
         self._alt = w.HTML()
         self._message = w.HTML()
+        self._slider.observe(self._on_slider, names="value")
+        self.add_class("ce-widget")
+
+    def _stops(self) -> list[float]:
+        return self.model.stops()
+
+    def _label(self, hours: float) -> str:
+        return describe_position(hours, self.content)
+
+    def _card_html(self, answer: Answer) -> str:
+        return card_html(answer, self.content)
+
+    # -- public, for tests and notebooks -------------------------------------------------
+    @property
+    def hours(self) -> float:
+        return self._slider.value
+
+    @hours.setter
+    def hours(self, value: float) -> None:
+        """Move to the last stop at or before ``value``."""
+        stops = self._stops()
+        self._slider.value = max((s for s in stops if s <= value), default=stops[0])
+
+    @property
+    def card(self) -> str:
+        return self._card.value
+
+    @property
+    def chart_png(self) -> bytes:
+        return bytes(self._image.value)
+
+    @property
+    def message(self) -> str:
+        return self._message.value
+
+    # -- wiring ---------------------------------------------------------------------------
+    @guarded("slider")
+    def _on_slider(self, change) -> None:
+        self._update()
+
+    @guarded("update")
+    def _update(self) -> None:
+        answer = self.model.at(self._slider.value)
+        self._card.value = self._card_html(answer)
+        self.chart.set_position(answer.hours)
+        self._image.value = self.chart.png()
+        self._alt.value = chart_caption_html(self.chart, self.content)
+        self._message.value = ""
+
+
+class TimelineView(TimelineSliderView):
+    def __init__(self, content=None, now: Callable[[], datetime] | None = None,
+                 render: str | None = None, **kwargs):
+        super().__init__(content, render, **kwargs)
+        c = self.content
+        self.tz = ZoneInfo(c.clinic.timezone)
+        self._now = now or (lambda: datetime.now(self.tz))
+        self.treated_at: datetime | None = None
+        t = c.ui.timeline
+        style = {"description_width": "initial"}
 
         self.date_picker = w.DatePicker(description=t.date_label, value=None, style=style)
         self.time_picker = w.TimePicker(description=t.time_label, value=None, style=style)
@@ -125,7 +185,6 @@ class TimelineView(w.VBox):
         self._red_flags = w.HTML(
             f'<div class="ce">{section(t.all_warning_signs, red_flags_html(c), "ce-redflags")}</div>')
 
-        self._slider.observe(self._on_slider, names="value")
         self.date_picker.observe(self._on_date, names="value")
         self.time_picker.observe(self._on_date, names="value")
         self.calendar_button.on_click(self._on_calendar)
@@ -133,27 +192,9 @@ class TimelineView(w.VBox):
         date_box = w.VBox([self.date_picker, self.time_picker, self._date_help, self._dates,
                            self.calendar_button, self._calendar])
         date_box.add_class("ce-date-box")
-        self.add_class("ce-widget")
         self.children = [self._message, self._slider, self._card, self._image, self._alt, date_box,
                          self._red_flags]
         self._update()
-
-    # -- public, for tests and notebooks -------------------------------------------------
-    @property
-    def hours(self) -> float:
-        return self._slider.value
-
-    @hours.setter
-    def hours(self, value: float) -> None:
-        self._slider.value = self.model.nearest_stop(value)
-
-    @property
-    def card(self) -> str:
-        return self._card.value
-
-    @property
-    def chart_png(self) -> bytes:
-        return bytes(self._image.value)
 
     @property
     def dates(self) -> str:
@@ -164,26 +205,8 @@ class TimelineView(w.VBox):
         return self._calendar.value
 
     @property
-    def message(self) -> str:
-        return self._message.value
-
-    @property
     def red_flags(self) -> str:
         return self._red_flags.value
-
-    # -- wiring ---------------------------------------------------------------------------
-    @guarded("slider")
-    def _on_slider(self, change) -> None:
-        self._update()
-
-    @guarded("update")
-    def _update(self) -> None:
-        answer = self.model.at(self._slider.value)
-        self._card.value = card_html(answer, self.content)
-        self.chart.set_position(answer.hours)
-        self._image.value = self.chart.png()
-        self._alt.value = chart_caption_html(self.chart, self.content)
-        self._message.value = ""
 
     def _treatment_time(self) -> datetime:
         """The picked date and time in the clinic's time zone (start of day without a time)."""
