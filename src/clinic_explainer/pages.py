@@ -28,8 +28,9 @@ def style(c=None) -> str:
     c = _c(c)
     col = c.clinic.colours
     css = resources.files(__package__).joinpath("style.css").read_text(encoding="utf-8")
+    js = resources.files(__package__).joinpath("a11y.js").read_text(encoding="utf-8")
     return (f"<style>:root{{--ce-primary:{col.primary};--ce-accent:{col.accent};"
-            f"--ce-background:{col.background};}}\n{css}</style>")
+            f"--ce-background:{col.background};}}\n{css}</style><script>{js}</script>")
 
 
 def _date(d, c) -> str:

@@ -69,3 +69,19 @@ def test_unknown_template_in_the_url_is_refused_quickly(voila_url):
         body = r.read().decode()
     assert time.monotonic() - start < 30
     assert r.status == 200 and "cdn.jsdelivr" not in body
+
+
+def test_screen_readers_get_names_for_the_slider_and_the_chart(desktop_page, voila_url, content):
+    page = desktop_page
+    open_app(page, voila_url, "03_recovery_timeline.ipynb")
+    handle = page.get_by_role("slider", name=content.ui.timeline.slider_label)
+    handle.wait_for()
+    page.wait_for_function("() => document.querySelector('.ce-widget .noUi-handle').getAttribute('aria-valuetext')"
+                           " === document.querySelector('.ce-widget .widget-readout').textContent.trim()")
+    assert handle.get_attribute("aria-valuetext") == content.ui.timeline.start
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.ce-widget .noUi-handle').getAttribute('aria-valuetext')"
+                           " === '1 hour'")
+    alt = page.locator(".ce-widget img").first.get_attribute("alt")
+    assert alt.startswith("Chart of the recovery timeline") and "1 hour" in alt
