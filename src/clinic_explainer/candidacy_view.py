@@ -6,15 +6,12 @@ callback catches errors and shows the clinic's friendly message instead of a tra
 
 from __future__ import annotations
 
-import logging
-
 import ipywidgets as w
 
 from . import content as content_mod
 from .candidacy import CandidacyExplorer, Guidance
+from .guard import guarded
 from .html import esc
-
-log = logging.getLogger(__name__)
 
 
 def guidance_html(g: Guidance, c) -> str:
@@ -93,19 +90,12 @@ class CandidacyView(w.VBox):
         return self._message.value
 
     # -- wiring ---------------------------------------------------------------------------
+    @guarded("answer")
     def _on_change(self, setter, key, value) -> None:
-        try:
-            setter(key, value)
-        except Exception:  # never a traceback, and never the answers in a log
-            log.error("candidacy update failed", exc_info=False)
-            self._message.value = f'<p class="ce-message ce-warn">{esc(self.content.ui.error_generic)}</p>'
-            return
+        setter(key, value)
         self._update()
 
+    @guarded("update")
     def _update(self) -> None:
-        try:
-            self._result.value = guidance_html(self.model.guidance(), self.content)
-            self._message.value = ""
-        except Exception:
-            log.error("candidacy update failed", exc_info=False)
-            self._message.value = f'<p class="ce-message ce-warn">{esc(self.content.ui.error_generic)}</p>'
+        self._result.value = guidance_html(self.model.guidance(), self.content)
+        self._message.value = ""

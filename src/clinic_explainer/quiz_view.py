@@ -7,18 +7,16 @@ shown in training mode only (JupyterLab), never in patient mode (Voila).
 
 from __future__ import annotations
 
-import logging
-
 import ipywidgets as w
 from IPython.display import HTML
 
 from . import content as content_mod
 from .candidacy import faq_href
+from .guard import guarded
 from .html import esc
 from .mode import is_training_mode
 from .quiz import Feedback, QuizSession
 
-log = logging.getLogger(__name__)
 PAGE_ID = "knowledge-check"
 
 
@@ -113,12 +111,9 @@ class QuizView(w.VBox):
         return tuple(self._choices.options)
 
     # -- wiring -----------------------------------------------------------------------------
+    @guarded("quiz")
     def _safe(self, fn) -> None:
-        try:
-            fn()
-        except Exception:  # never a traceback on the page
-            log.exception("quiz update failed")
-            self._message.value = f'<p class="ce-message ce-warn">{esc(self.content.ui.error_generic)}</p>'
+        fn()
 
     def _show_question(self) -> None:
         c, s, session = self.content, self.content.ui.quiz, self.session

@@ -9,7 +9,6 @@ traceback.
 from __future__ import annotations
 
 import io
-import logging
 
 import ipywidgets as w
 import numpy as np
@@ -17,10 +16,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
 from . import content as content_mod
+from .guard import guarded
 from .html import esc, ul
 from .skin import Reach, SkinModel, format_mm
-
-log = logging.getLogger(__name__)
 
 LAYER_COLOURS = ["#F2D4BD", "#E7A9A2", "#F5E6A8", "#DDE6C4"]
 NEEDLE_COLOUR = "#4A4F55"
@@ -178,15 +176,12 @@ class SkinView(w.VBox):
     def _on_slider(self, change) -> None:
         self._update()
 
+    @guarded("update")
     def _update(self) -> None:
-        try:
-            reach = self.model.reach(self._slider.value)
-            self.figure.set_depth(reach.depth_mm)
-            self._image.value = self.figure.png()
-            self._card.value = f'<div class="ce">{reach_html(reach, self.content)}</div>'
-            self._alt.value = (f'<div class="ce"><p class="ce-caption">{esc(self.content.ui.skin.schematic_note)}</p>'
-                               f'<p class="ce-visually-hidden">{esc(self.figure.alt_text(reach))}</p></div>')
-            self._message.value = ""
-        except Exception:  # never show a traceback to a patient
-            log.exception("skin update failed")
-            self._message.value = f'<p class="ce-message ce-warn">{esc(self.content.ui.error_generic)}</p>'
+        reach = self.model.reach(self._slider.value)
+        self.figure.set_depth(reach.depth_mm)
+        self._image.value = self.figure.png()
+        self._card.value = f'<div class="ce">{reach_html(reach, self.content)}</div>'
+        self._alt.value = (f'<div class="ce"><p class="ce-caption">{esc(self.content.ui.skin.schematic_note)}</p>'
+                           f'<p class="ce-visually-hidden">{esc(self.figure.alt_text(reach))}</p></div>')
+        self._message.value = ""

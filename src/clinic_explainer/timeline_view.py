@@ -12,7 +12,6 @@ it is never written to disk and never logged (log lines name the failing step on
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -24,6 +23,7 @@ from babel.dates import format_date
 from . import content as content_mod
 from .calendar_export import build_ics, data_link
 from .chart import TimelineChart, default_render
+from .guard import guarded, message_html
 from .html import esc, section, ul
 from .pages import red_flags_html
 from .timeline import (
@@ -59,11 +59,6 @@ def card_html(answer: Answer, c) -> str:
     )
 
 
-def message_html(text: str, warn: bool = False) -> str:
-    cls = "ce-message ce-warn" if warn else "ce-message"
-    return f'<div class="ce"><p class="{cls}" role="status">{esc(text)}</p></div>'
-
-
 def dates_html(model: RecoveryTimeline, treated_at: datetime, c) -> str:
     """'Thursday 4 December: Most redness should have settled.' for each milestone."""
     t = c.ui.timeline
@@ -77,21 +72,6 @@ def chart_caption_html(chart: TimelineChart, c) -> str:
     t = c.ui.timeline
     return (f'<div class="ce"><p class="ce-caption">{esc(t.chart_caption)}</p>'
             f'<p class="ce-visually-hidden">{esc(chart.alt_text())}</p></div>')
-
-
-def guarded(step: str):
-    """Run a callback; on any error show the generic message instead of a traceback."""
-    def wrap(fn):
-        @functools.wraps(fn)
-        def inner(self, *args, **kwargs):
-            try:
-                return fn(self, *args, **kwargs)
-            except Exception as exc:  # never show a traceback to a patient
-                # no values in the log: the date is patient data
-                log.error("timeline view: %s failed (%s)", step, type(exc).__name__)
-                self._message.value = message_html(self.content.ui.error_generic, warn=True)
-        return inner
-    return wrap
 
 
 class TimelineSliderView(w.VBox):
