@@ -220,8 +220,8 @@ class Content:
         base = self.root / self.procedure / self.locale
         for file, (attr, _) in DATA_FILES.items():
             part = getattr(self, attr)
-            if attr != "sources" and hasattr(part, "review"):
-                out.append((_rel(base / file), part.review, getattr(part, "status", "approved")))
+            if isinstance(part, schema.ReviewedFile):
+                out.append((_rel(base / file), part.review, part.status))
         return out
 
 

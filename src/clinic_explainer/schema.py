@@ -54,6 +54,13 @@ class Review(Strict):
         return self
 
 
+class ReviewedFile(Strict):
+    """What every content data file carries: who reviewed it, and whether it is a draft."""
+
+    review: Review
+    status: Status = "approved"
+
+
 # --- clinic.yml -------------------------------------------------------------------------
 
 
@@ -226,8 +233,7 @@ class Source(Strict):
     url: str | None = None
 
 
-class SourcesFile(Strict):
-    review: Review
+class SourcesFile(ReviewedFile):
     sources: Annotated[list[Source], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -250,8 +256,7 @@ class Page(Strict):
     how_to_use: list[Text] = []
 
 
-class SeriesFile(Strict):
-    review: Review
+class SeriesFile(ReviewedFile):
     series_title: Text
     series_intro: Text
     pages: Annotated[list[Page], Field(min_length=1)]
@@ -290,8 +295,7 @@ class Illustration(Strict):
     results_complete_by_hours: Annotated[float, Field(gt=0)]
 
 
-class TimelineFile(Strict):
-    review: Review
+class TimelineFile(ReviewedFile):
     caveat: Text
     illustration: Illustration
     phases: Annotated[list[Phase], Field(min_length=2)]
@@ -350,9 +354,7 @@ class RedFlag(Strict):
     text: Text
 
 
-class RedFlagsFile(Strict):
-    review: Review
-    status: Status = "approved"
+class RedFlagsFile(ReviewedFile):
     sources: Annotated[list[Id], Field(min_length=1)]
     levels: Annotated[list[UrgencyLevel], Field(min_length=1)]
     flags: Annotated[list[RedFlag], Field(min_length=1)]
@@ -383,8 +385,7 @@ class AftercareStep(Strict):
     remind_at_hours: list[Hours] = []
 
 
-class AftercareFile(Strict):
-    review: Review
+class AftercareFile(ReviewedFile):
     steps: Annotated[list[AftercareStep], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -412,8 +413,7 @@ class Contraindication(Strict):
     faq: Annotated[list[Id], Field(min_length=1)]
 
 
-class CandidacyFile(Strict):
-    review: Review
+class CandidacyFile(ReviewedFile):
     decider: Text
     concerns: Annotated[list[Concern], Field(min_length=1)]
     areas: list[Concern] = []
@@ -514,9 +514,7 @@ class RepairItem(Strict):
     plain: Text
 
 
-class SkinFile(Strict):
-    review: Review
-    status: Status = "approved"
+class SkinFile(ReviewedFile):
     sources: Annotated[list[Id], Field(min_length=1)]
     needle: Needle
     layers: Annotated[list[SkinLayer], Field(min_length=2)]
@@ -588,9 +586,7 @@ class QuizQuestion(Strict):
         return problems
 
 
-class QuizFile(Strict):
-    review: Review
-    status: Status = "approved"
+class QuizFile(ReviewedFile):
     questions: Annotated[list[QuizQuestion], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -616,9 +612,7 @@ class FacilitatorNote(Strict):
     patient_questions: list[Text] = []
 
 
-class FacilitatorFile(Strict):
-    review: Review
-    status: Status = "approved"
+class FacilitatorFile(ReviewedFile):
     notes: Annotated[list[FacilitatorNote], Field(min_length=1)]
 
     @model_validator(mode="after")
