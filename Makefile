@@ -26,7 +26,7 @@ chromium:
 
 ## serve: the landing page and every app in Voila on http://localhost:$(PORT)/
 serve: setup
-	$(PY) -m clinic_explainer.serve --port $(PORT)
+	$(PY) -m clinic_explainer.serving.launcher --port $(PORT)
 
 ## lab: the series in JupyterLab, with trainer notes, for training sessions
 lab: setup

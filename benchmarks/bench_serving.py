@@ -22,7 +22,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from clinic_explainer.serve import voila_command
+from clinic_explainer.serving.launcher import voila_command
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.browser.conftest import open_app  # noqa: E402

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from clinic_explainer.serve import voila_command
+from clinic_explainer.serving.launcher import voila_command
 
 from .servers import CHROMIUM, CHROMIUM_ARGS, RENDERED, Server, free_port
 

@@ -1,0 +1,32 @@
+# Voila and server settings for `make serve` (read by clinic_explainer.serving.app).
+# A Python config file rather than voila.json so that every setting carries its reason.
+# Command-line flags still win over this file (the benchmarks use that).
+# ruff: noqa: F821  (traitlets provides `c`)
+
+# --- what a patient sees -------------------------------------------------------------
+c.VoilaConfiguration.template = "clinic"           # our template: text first, no CDN links
+c.VoilaConfiguration.theme = "light"               # one theme, no dark-theme CSS to ship
+c.VoilaConfiguration.show_tracebacks = False       # a patient never sees a traceback
+c.VoilaConfiguration.strip_sources = True          # the notebook's code never reaches the page
+c.VoilaConfiguration.allow_template_override = "NO"  # an unknown ?template= hangs and leaks a kernel
+c.VoilaConfiguration.allow_theme_override = "NO"   # the page looks as the clinic decided
+
+# --- kernels: one per visit (~100 MB), so they must not pile up ---------------------------
+c.MappingKernelManager.cull_idle_timeout = 1800    # a kernel idle 30 min is shut down
+c.MappingKernelManager.cull_interval = 120         # look for idle kernels every 2 min
+c.MappingKernelManager.cull_connected = False      # an open tab keeps its kernel
+
+# --- preheating (benchmarks/bench_serving.py: about a third faster to a rendered page) ---
+c.VoilaConfiguration.preheat_kernel = True         # keep executed kernels ready for first pages
+# one ready kernel for the pages patients open first; none for the others, so memory does
+# not grow with the number of notebooks (about 100 MB each while idle)
+c.VoilaKernelManager.kernel_pools_config = {
+    "default": {"pool_size": 0},
+    "00_index.ipynb": {"pool_size": 1},
+    "patient_explainer.ipynb": {"pool_size": 1},
+    "03_recovery_timeline.ipynb": {"pool_size": 1},
+}
+
+# --- the server ------------------------------------------------------------------------
+c.Voila.open_browser = False                       # a server, not a desktop app
+c.Voila.ip = "127.0.0.1"                           # this machine only; --ip 0.0.0.0 for a LAN tablet

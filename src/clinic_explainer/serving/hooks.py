@@ -1,0 +1,40 @@
+"""Application hooks: code of ours that runs inside the Voila process before it serves.
+
+Voila builds its tornado ``Application`` in ``Voila.start()`` and applies
+``Voila.tornado_settings`` only afterwards, too late for settings such as
+``compress_response`` that tornado reads while building the application. Our subclass
+(app.py) therefore calls every function in ``APPLICATION_HOOKS`` with the built
+application and the Voila instance, right before the server starts listening.
+
+A hook is ``hook(app: tornado.web.Application, voila: Voila) -> None``. It may add output
+transforms (``app.transforms``: compression, headers on every response), wrap or add
+handlers (``app.add_handlers``), or change ``app.settings``. Append new hooks to
+``APPLICATION_HOOKS`` below; they run in list order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tornado.web import Application, GZipContentEncoding
+
+Hook = Callable[[Application, object], None]
+
+
+def compress(app: Application, voila) -> None:
+    """gzip HTML, JS, CSS, JSON and SVG responses of 1 KB and more when the client accepts it.
+
+    What ``compress_response=True`` would do had it been set when the application was built.
+    """
+    if GZipContentEncoding not in app.transforms:
+        app.transforms.insert(0, GZipContentEncoding)
+
+
+APPLICATION_HOOKS: list[Hook] = [
+    compress,
+]
+
+
+def apply(app: Application, voila) -> None:
+    for hook in APPLICATION_HOOKS:
+        hook(app, voila)
