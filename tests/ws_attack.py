@@ -6,6 +6,7 @@ docs/upstream-bugs.md. Loopback only; every loop is bounded in count and time.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import struct
 import time
@@ -38,22 +39,27 @@ def open_page(base: str, notebook: str, timeout: float = 120) -> tuple[str, str]
 
 
 def send_frames(base: str, kernel_id: str, frames: list[bytes], subprotocol: str | None = V1,
-                cookies: str = "", timeout: float = 10) -> int | None:
-    """Open the kernel's websocket, send the frames, return the close code (None: still open after 1 s)."""
+                cookies: str = "", timeout: float = 10, wait: float = 3) -> int | None:
+    """Open the kernel's websocket, send the frames, return the close code (None: still open after ``wait`` s)."""
 
     async def go():
         url = base.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels?session_id=attack"
         request = HTTPRequest(url, headers={"Cookie": cookies} if cookies else {}, request_timeout=timeout)
         ws = await websocket_connect(request, subprotocols=[subprotocol] if subprotocol else None)
-        for frame in frames:
-            await ws.write_message(frame, binary=True)
-        deadline = time.monotonic() + 1
-        while time.monotonic() < deadline:
-            msg = await ws.read_message()
-            if msg is None:
-                return ws.close_code
-        ws.close()
-        return None
+        try:
+            for frame in frames:
+                await ws.write_message(frame, binary=True)
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline:
+                try:
+                    msg = await asyncio.wait_for(ws.read_message(), deadline - time.monotonic())
+                except asyncio.TimeoutError:
+                    break
+                if msg is None:  # closed; 1006 (RFC 6455): dropped without a close frame
+                    return ws.close_code or 1006
+            return None
+        finally:
+            ws.close()
 
     return IOLoop().run_sync(go, timeout=timeout + 5)
 
@@ -75,3 +81,30 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("no VmRSS")
+
+
+def kernel_info_ok(base: str, kernel_id: str, cookies: str = "", timeout: float = 20) -> bool:
+    """A well-formed v1 kernel_info_request gets its reply (the guard lets real traffic through)."""
+    import json
+    import uuid
+
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    async def go():
+        url = base.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels?session_id=probe"
+        request = HTTPRequest(url, headers={"Cookie": cookies} if cookies else {}, request_timeout=timeout)
+        ws = await websocket_connect(request, subprotocols=[V1])
+        header = {"msg_id": uuid.uuid4().hex, "msg_type": "kernel_info_request", "session": "probe",
+                  "username": "", "date": "", "version": "5.3"}
+        parts = [json.dumps(p).encode() for p in (header, {}, {}, {})]
+        await ws.write_message(serialize_msg_to_ws_v1(parts, "shell"), binary=True)
+        while True:
+            msg = await ws.read_message()
+            if msg is None:
+                return False
+            if isinstance(msg, bytes) and b"kernel_info_reply" in msg:
+                ws.close()
+                return True
+        ws.close()
+
+    return IOLoop().run_sync(go, timeout=timeout)

@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 from tornado.web import Application, GZipContentEncoding
 
+from .ws_guard import guard_application
+
 Hook = Callable[[Application, object], None]
 
 
@@ -32,6 +34,7 @@ def compress(app: Application, voila) -> None:
 
 APPLICATION_HOOKS: list[Hook] = [
     compress,
+    guard_application,  # ws_guard.py: crafted websocket frames rejected before they are parsed
 ]
 
 
