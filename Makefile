@@ -7,7 +7,7 @@ PORT ?= 8866
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup chromium serve lab check test test-fast figures bench strip clean
+.PHONY: setup chromium print-libs serve lab check test test-fast figures handout link bench strip clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ chromium:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
+# Pango and a font for WeasyPrint (the handout PDFs), poppler-utils to look at them as images.
+print-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0.so.0 && fc-list | grep -q DejaVuSans && command -v pdftoppm >/dev/null || { \
+	  echo "Installing Pango, DejaVu fonts and poppler-utils for the handout..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+	    fonts-dejavu-core poppler-utils >/dev/null; }
+
 ## serve: the landing page and every app in Voila on http://localhost:$(PORT)/
 serve: setup
 	$(PY) -m clinic_explainer.serving.launcher --port $(PORT)
@@ -37,16 +45,25 @@ check: setup
 	$(PY) -m clinic_explainer.check
 
 ## test: content check, unit tests, every notebook executed, browser tests in Voila
-test: setup chromium
+test: setup chromium print-libs
 	$(PY) -m clinic_explainer.check
 	$(PY) -m pytest
 
-test-fast: setup
+test-fast: setup print-libs
 	$(PY) -m pytest -m "not browser"
 
 ## figures: the timeline chart for print and slides, into figures/
 figures: setup
 	$(PY) -m clinic_explainer.figures figures
+
+## handout: the printable take-home guides (PDF, A4 and US Letter, every language) into handouts/
+handout: setup print-libs
+	$(PY) -m clinic_explainer.handout handouts
+
+## link: a patient's personal explainer link and its QR code, e.g. make link DATE=2026-12-02
+link: setup
+	@test -n "$(DATE)" || { echo "usage: make link DATE=YYYY-MM-DD"; exit 2; }
+	@$(PY) -m clinic_explainer.link "$(DATE)"
 
 ## bench: speed benchmarks (kept apart from the tests)
 bench: setup chromium

@@ -128,3 +128,32 @@ def test_the_explorer_keeps_answers_only_in_memory(content, tmp_path, monkeypatc
     view.tick("neck")
     view.reply("keloids", "yes")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_list_shows_what_was_ticked_and_downloads_with_the_patients_questions(content, tmp_path, monkeypatch):
+    import base64
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    monkeypatch.chdir(tmp_path)
+    s = content.ui.candidacy
+    view = CandidacyView(content=content)
+    view.tick("stretch-marks")
+    view.reply("keloids", "not-sure")
+    concern = next(c.label for c in content.candidacy.concerns if c.id == "stretch-marks")
+    question = next(q.question for q in content.candidacy.contraindications if q.id == "keloids")
+    assert s.ticked_heading in view.result and concern in view.result
+    assert s.answers_heading in view.result and s.not_sure in view.result
+    view.questions_box.value = "Will it hurt?\nHow many sessions?"
+    view.list_button.click()
+    payload = re.search(r'href="data:application/pdf;base64,([^"]+)"', view.list_link).group(1)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(base64.b64decode(payload))).pages)
+    text = re.sub(r"\s+", " ", text)
+    for part in (concern, s.not_sure, "Will it hurt?", "How many sessions?", content.candidacy.decider):
+        assert part in text, part
+    assert re.sub(r"\s+", " ", question)[:30] in text
+    view.tick("stretch-marks", False)  # a change makes the old download go away
+    assert view.list_link == ""
+    assert list(tmp_path.iterdir()) == []

@@ -119,7 +119,14 @@ def test_dated_milestones_are_in_order(model, content, start):
     whens = [i.when for i in items]
     assert whens == sorted(whens)
     kinds = {i.kind for i in items}
-    assert kinds == {"phase", "milestone", "aftercare"}
+    assert kinds == {"phase", "milestone", "aftercare", "follow-up"}
+    # a follow-up only where red_flags.yml asks for one, at its hour, with the level's words
+    follow = [i for i in items if i.kind == "follow-up"]
+    wanted = [f for f in content.red_flags.flags if f.follow_up_at_hours is not None]
+    assert [i.id for i in follow] == [f.id for f in wanted]
+    for item, flag in zip(follow, wanted):
+        assert item.when - start == timedelta(hours=flag.follow_up_at_hours)
+        assert flag.text in item.text
     milestones = [i for i in items if i.kind == "milestone"]
     assert [m.id for m in milestones] == [m.id for m in sorted(content.timeline.milestones, key=lambda m: m.at_hours)]
     for m in milestones:

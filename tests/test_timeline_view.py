@@ -72,16 +72,41 @@ def test_a_time_refines_the_date(view):
 @pytest.mark.parametrize("picked, key", [
     (date(2026, 12, 25), "date_future"),
     (date(2025, 11, 1), "date_too_old"),
-    (None, "date_empty"),
+    # cleared, part-typed or not a real day (02/31): the browser sends no value
+    (None, "date_cleared"),
 ])
 def test_friendly_messages_for_unusable_dates(view, content, picked, key):
     view.date_picker.value = date(2026, 12, 2)
-    view.hours = 12
+    view.calendar_button.click()
+    assert view.hours == 72 and view.calendar and not view.handout_button.disabled
     view.date_picker.value = picked
     assert getattr(content.ui.timeline, key) in view.dates
     assert view.treated_at is None
     assert "Traceback" not in view.dates and view.message == ""
-    assert view.hours == 12  # the slider stays where it was
+    # nothing left over from the earlier date: no dates, no download, no slider position
+    assert "December" not in view.dates and view.calendar == "" and view.handout == ""
+    assert view.calendar_button.disabled and view.handout_button.disabled
+    assert view.hours == 0
+
+
+def test_buttons_wait_for_a_date(view, content):
+    assert view.calendar_button.disabled and view.handout_button.disabled
+    assert view.dates == ""
+    view.date_picker.value = None  # nothing entered yet: a plain hint, not a warning
+    view.date_picker.value = date(2026, 12, 2)
+    view.date_picker.value = date(2026, 12, 25)
+    assert content.ui.timeline.date_future in view.dates
+    view.date_picker.value = None
+    assert content.ui.timeline.date_empty in view.dates
+
+
+def test_dates_carry_the_year_when_it_is_not_this_year(content):
+    view = TimelineView(content, now=lambda: NOW)
+    view.date_picker.value = date(2026, 12, 2)
+    # the results review falls in 2027: with its year; December 2026 without
+    assert "Friday 4 December: Most redness" in view.dates
+    assert re.search(r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d+ March 2027: A good time",
+                     view.dates)
 
 
 def test_later_today_is_in_the_future(view, content):
@@ -100,7 +125,8 @@ def test_calendar_link_needs_a_date_then_appears(view, content):
     assert 'download="recovery-dates.ics"' in view.calendar
     payload = re.search(r'href="data:text/calendar;base64,([^"]+)"', view.calendar).group(1)
     summaries = [str(e["summary"]) for e in Calendar.from_ical(base64.b64decode(payload)).walk("VEVENT")]
-    assert "Most redness should have settled." in summaries
+    assert "Your skin may start to feel smoother." in summaries
+    assert "Most redness should have settled." not in summaries  # 4 December is past on the 5th
     # a new date drops the old link
     view.date_picker.value = date(2026, 12, 3)
     assert view.calendar == ""
@@ -133,4 +159,6 @@ def test_nothing_is_written_to_disk(content, tmp_path, monkeypatch):
     view = TimelineView(content, now=lambda: NOW)
     view.date_picker.value = date(2026, 12, 2)
     view.calendar_button.click()
+    view.handout_button.click()
+    assert view.handout.count("data:application/pdf;base64,") == 1
     assert list(tmp_path.iterdir()) == []

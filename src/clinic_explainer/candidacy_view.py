@@ -9,17 +9,44 @@ from __future__ import annotations
 import ipywidgets as w
 
 from . import content as content_mod
+from .calendar_export import ready_html
 from .candidacy import CandidacyExplorer, Guidance
-from .guard import guarded
-from .html import esc
+from .guard import guarded, message_html
+from .handout import LIST_FILENAME, PDF_MIME, appointment_pdf
+from .html import esc, ul
 
 
-def guidance_html(g: Guidance, c) -> str:
+def ticked_labels(model: CandidacyExplorer, c) -> list[str]:
+    """What the patient ticked, in the content's order."""
+    return ([i.label for i in c.candidacy.concerns if i.id in model.concerns]
+            + [i.label for i in c.candidacy.areas if i.id in model.areas])
+
+
+def answer_rows(model: CandidacyExplorer, c) -> list[tuple[str, str]]:
+    """(question, the patient's reply in words) for every answered question."""
+    s = c.ui.candidacy
+    words = {"yes": s.yes, "no": s.no, "not-sure": s.not_sure}
+    return [(q.question, words[model.replies[q.id]]) for q in c.candidacy.contraindications
+            if q.id in model.replies]
+
+
+def ticked_html(model: CandidacyExplorer, c) -> str:
+    s = c.ui.candidacy
+    ticked, answers = ticked_labels(model, c), answer_rows(model, c)
+    out = f"<h3>{esc(s.ticked_heading)}</h3>{ul(ticked)}" if ticked else ""
+    if answers:
+        out += f"<h3>{esc(s.answers_heading)}</h3>" + ul(f"{q} {a}" for q, a in answers)
+    return out
+
+
+def guidance_html(g: Guidance, c, model: CandidacyExplorer | None = None) -> str:
     s = c.ui.candidacy
     questions = {q.id: q.question for q in c.candidacy.contraindications}
     parts = []
-    if g.empty:
+    ticked = ticked_html(model, c) if model is not None else ""
+    if g.empty and not ticked:
         parts.append(f"<p>{esc(s.nothing_yet)}</p>")
+    parts.append(ticked)
     if g.faq:
         links = "".join(f'<li><a href="{esc(link.href)}">{esc(link.title)}</a></li>' for link in g.faq)
         parts.append(f"<h3>{esc(s.faq_heading)}</h3><ul>{links}</ul>")
@@ -58,6 +85,13 @@ class CandidacyView(w.VBox):
             toggle.observe(lambda ch, k=key: self._on_change(self.model.answer, k, ch["new"]), names="value")
         self._result = w.HTML()
         self._message = w.HTML()
+        self.questions_box = w.Textarea(value="", placeholder=s.own_questions_label, rows=4,
+                                        tooltip=s.own_questions_label,
+                                        layout=w.Layout(width="100%", max_width="760px"))
+        self.list_button = w.Button(description=s.list_button, tooltip=s.list_button,
+                                    layout=w.Layout(width="auto"))
+        self.list_button.on_click(self._on_list)
+        self._list = w.HTML()
         question_rows = []
         for q in c.candidacy.contraindications:
             question_rows += [w.HTML(f'<div class="ce"><p class="ce-question" id="q-{esc(q.id)}">'
@@ -70,8 +104,12 @@ class CandidacyView(w.VBox):
             heading(s.concerns_heading), *self._concerns.values(),
             *([heading(s.areas_heading), *self._areas.values()] if self._areas else []),
             heading(s.questions_heading), *question_rows,
-            self._result, self._message,
+            self._result,
+            w.HTML(f'<div class="ce"><h3>{esc(s.own_questions_label)}</h3>'
+                   f'<p class="ce-caption">{esc(s.own_questions_help)}</p></div>'),
+            self.questions_box, self.list_button, self._list, self._message,
         ]
+        self.questions_box.add_class("ce-own-questions")
         self._update()
 
     # -- public, for tests and notebooks -------------------------------------------------
@@ -89,6 +127,10 @@ class CandidacyView(w.VBox):
     def message(self) -> str:
         return self._message.value
 
+    @property
+    def list_link(self) -> str:
+        return self._list.value
+
     # -- wiring ---------------------------------------------------------------------------
     @guarded("answer")
     def _on_change(self, setter, key, value) -> None:
@@ -97,5 +139,16 @@ class CandidacyView(w.VBox):
 
     @guarded("update")
     def _update(self) -> None:
-        self._result.value = guidance_html(self.model.guidance(), self.content)
+        self._result.value = guidance_html(self.model.guidance(), self.content, self.model)
+        self._list.value = ""  # a list made before this change would be out of date
         self._message.value = ""
+
+    @guarded("list")
+    def _on_list(self, button=None) -> None:
+        """The list for the appointment as a PDF, built in memory and offered as a download."""
+        c, s = self.content, self.content.ui.candidacy
+        g = self.model.guidance()
+        pdf = appointment_pdf(c, paper=c.clinic.paper, ticked=ticked_labels(self.model, c),
+                              answers=answer_rows(self.model, c), tell=[t.text for t in g.tell],
+                              faq=[link.title for link in g.faq], questions=self.questions_box.value)
+        self._list.value = ready_html(s.list_ready, pdf, s.list_link, LIST_FILENAME, PDF_MIME)

@@ -25,7 +25,7 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Placeholders the interface strings fill in at run time (in addition to clinic settings).
 RUNTIME_PLACEHOLDERS = {
     "n", "label", "duration", "stages", "position", "reviewed_by", "last_reviewed",
-    "next_review", "score", "total", "date", "depth",
+    "next_review", "score", "total", "date", "depth", "level", "flag",
 }
 _TYPE_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "date", "constrained-str"}
 Lines = dict[tuple, int]

@@ -29,6 +29,7 @@ def style(c=None) -> str:
     col = c.clinic.colours
     css = resources.files(__package__).joinpath("style.css").read_text(encoding="utf-8")
     js = resources.files(__package__).joinpath("a11y.js").read_text(encoding="utf-8")
+    js += resources.files(__package__).joinpath("personal_link.js").read_text(encoding="utf-8")
     return (f"<style>:root{{--ce-primary:{col.primary};--ce-accent:{col.accent};"
             f"--ce-background:{col.background};}}\n{css}</style><script>{js}</script>")
 
@@ -143,8 +144,24 @@ def footer_html(page_id: str, c=None) -> str:
     return f'<div class="ce">{contact}{cited}{back}</div>'
 
 
-def footer(page_id: str, c=None) -> HTML:
-    return HTML(footer_html(page_id, c))
+class _Footer:
+    """The "Print or save as PDF" button, then the footer's HTML (kept static, not a widget)."""
+
+    def __init__(self, page_id: str, c):
+        self.html = HTML(footer_html(page_id, c))
+        self.c = c
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        from .print_view import PrintView
+
+        display(PrintView(self.c))
+        display(self.html)
+
+
+def footer(page_id: str, c=None) -> _Footer:
+    return _Footer(page_id, _c(c))
 
 
 def series_html(c=None) -> str:

@@ -7,7 +7,7 @@ References between files (an FAQ id, a source id) are checked by ``content.load`
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -80,6 +80,12 @@ class Clinic(Strict):
     default_procedure: Id
     default_locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
     colours: Colours
+    # the explainer's public address (the handout's QR code and the personal link)
+    public_url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s#?]+/$")] | None = None
+    # the time of day calendar reminders ring, in the clinic's time zone
+    reminder_time: time = time(9, 0)
+    # the paper the front desk prints on: the handout's default size
+    paper: Literal["a4", "letter"] = "a4"
 
     @field_validator("timezone")
     @classmethod
@@ -148,6 +154,11 @@ class TimelineStrings(Strict):
     curve_axis: Text
     all_warning_signs: Text
     dated_item: Text
+    date_cleared: Text
+    follow_up: Text
+    handout_button: Text
+    handout_ready: Text
+    handout_link: Text
 
 
 class StartChoice(Strict):
@@ -160,9 +171,27 @@ class StartHere(Strict):
     choices: Annotated[list[StartChoice], Field(min_length=1)]
 
 
+class HandoutStrings(Strict):
+    """The printed handout and the "Print or save as PDF" button on every page."""
+
+    title: Text
+    intro: Text
+    faq_heading: Text
+    timeline_heading: Text
+    aftercare_heading: Text
+    treated_on: Text
+    qr_caption: Text
+    qr_personal: Text
+    reviewed: Text
+    print_button: Text
+    print_ready: Text
+    print_link: Text
+
+
 class UiStrings(Strict):
     language_name: Text
     date_format: Text
+    date_format_year: Text
     time_format: Text
     disclaimer: Text
     contact_heading: Text
@@ -185,6 +214,7 @@ class UiStrings(Strict):
     skin: SkinStrings
     quiz: QuizStrings
     facilitator: FacilitatorStrings
+    handout: HandoutStrings
 
 
 # --- <procedure>/<locale>/faq/*.md front matter ----------------------------------------
@@ -352,6 +382,8 @@ class RedFlag(Strict):
     id: Id
     level: Id
     text: Text
+    # a "check your skin" calendar event this many hours after treatment (only where set)
+    follow_up_at_hours: Hours | None = None
 
 
 class RedFlagsFile(ReviewedFile):
@@ -446,6 +478,14 @@ class CandidacyStrings(Strict):
     tell_heading: Text
     tell_unsure: Text
     next_step: Text
+    ticked_heading: Text
+    answers_heading: Text
+    own_questions_label: Text
+    own_questions_help: Text
+    list_button: Text
+    list_ready: Text
+    list_link: Text
+    list_title: Text
 
 
 class SkinStrings(Strict):

@@ -59,11 +59,15 @@ class Answer:
         return tuple(self.phase.what_to_do)
 
 
+# the order of same-time items (a day's calendar event is named after the first)
+KIND_ORDER = ("phase", "milestone", "follow-up", "aftercare")
+
+
 @dataclass(frozen=True)
 class DatedMilestone:
     when: datetime
     text: str
-    kind: str  # "phase", "milestone" or "aftercare"
+    kind: str  # one of KIND_ORDER
     id: str
 
 
@@ -141,7 +145,15 @@ class RecoveryTimeline:
         for step in self.content.aftercare.steps:
             items += [DatedMilestone(treated_at + timedelta(hours=h), step.text, "aftercare", step.id)
                       for h in step.remind_at_hours]
-        return sorted(items, key=lambda m: (m.when, m.kind))
+        items += [DatedMilestone(treated_at + timedelta(hours=a.flag.follow_up_at_hours), self.follow_up_text(a),
+                                 "follow-up", a.flag.id)
+                  for a in self.all_contact_advice() if a.flag.follow_up_at_hours is not None]
+        return sorted(items, key=lambda m: (m.when, KIND_ORDER.index(m.kind)))
+
+    def follow_up_text(self, advice: ContactAdvice) -> str:
+        """'Check your skin. Tell the clinic soon if you notice this: ...' (calendar follow-ups)."""
+        return self.content.text(self.content.ui.timeline.follow_up, level=advice.level.label,
+                                 flag=advice.flag.text)
 
 
 def hours_since(treated_at: datetime, now: datetime) -> float:

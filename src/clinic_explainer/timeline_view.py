@@ -18,10 +18,9 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import ipywidgets as w
-from babel.dates import format_date
-
 from . import content as content_mod
-from .calendar_export import build_ics, data_link
+from .calendar_export import build_ics, ready_html
+from .handout import HANDOUT_FILENAME, PDF_MIME, day_text, handout_pdf
 from .chart import TimelineChart, default_render
 from .guard import guarded, message_html
 from .html import esc, section, ul
@@ -59,12 +58,12 @@ def card_html(answer: Answer, c) -> str:
     )
 
 
-def dates_html(model: RecoveryTimeline, treated_at: datetime, c) -> str:
-    """'Thursday 4 December: Most redness should have settled.' for each milestone."""
+def dates_html(model: RecoveryTimeline, treated_at: datetime, c, today: date | None = None) -> str:
+    """'Friday 4 December: Most redness should have settled.' for each milestone and follow-up
+    (with the year when it is not this year)."""
     t = c.ui.timeline
-    items = [c.text(t.dated_item, date=format_date(m.when.date(), format=c.ui.date_format, locale=c.locale),
-                    label=m.text)
-             for m in model.dated(treated_at) if m.kind == "milestone"]
+    items = [c.text(t.dated_item, date=day_text(m.when.date(), c, today), label=m.text)
+             for m in model.dated(treated_at) if m.kind in ("milestone", "follow-up")]
     return f'<div class="ce">{section(t.your_dates, ul(items, "ce-dates"), "ce-your-dates", level=3)}</div>'
 
 
@@ -162,18 +161,23 @@ class TimelineView(TimelineSliderView):
         self.calendar_button = w.Button(description=t.calendar_button, tooltip=t.calendar_button,
                                         layout=w.Layout(width="auto"))
         self._calendar = w.HTML()
+        self.handout_button = w.Button(description=t.handout_button, tooltip=t.handout_button,
+                                       layout=w.Layout(width="auto"))
+        self._handout = w.HTML()
         self._red_flags = w.HTML(
             f'<div class="ce">{section(t.all_warning_signs, red_flags_html(c), "ce-redflags")}</div>')
 
         self.date_picker.observe(self._on_date, names="value")
         self.time_picker.observe(self._on_date, names="value")
         self.calendar_button.on_click(self._on_calendar)
+        self.handout_button.on_click(self._on_handout)
 
         date_box = w.VBox([self.date_picker, self.time_picker, self._date_help, self._dates,
-                           self.calendar_button, self._calendar])
+                           self.calendar_button, self._calendar, self.handout_button, self._handout])
         date_box.add_class("ce-date-box")
         self.children = [self._message, self._slider, self._card, self._image, self._alt, date_box,
                          self._red_flags]
+        self._set_personal(None)
         self._update()
 
     @property
@@ -183,6 +187,10 @@ class TimelineView(TimelineSliderView):
     @property
     def calendar(self) -> str:
         return self._calendar.value
+
+    @property
+    def handout(self) -> str:
+        return self._handout.value
 
     @property
     def red_flags(self) -> str:
@@ -196,29 +204,42 @@ class TimelineView(TimelineSliderView):
         clock = self.time_picker.value or time(0, 0)
         return datetime.combine(day, clock.replace(tzinfo=None), tzinfo=self.tz)
 
+    def _set_personal(self, treated_at: datetime | None) -> None:
+        """The one place the patient's date is set or cleared: the dates list's inputs, the
+        downloads and the buttons follow it, so nothing stale stays on screen."""
+        self.treated_at = treated_at
+        self._calendar.value = ""
+        self._handout.value = ""
+        self.calendar_button.disabled = self.handout_button.disabled = treated_at is None
+
+    def _now_aware(self) -> datetime:
+        now = self._now()
+        return now if now.tzinfo is not None else now.replace(tzinfo=self.tz)
+
     @guarded("date")
     def _on_date(self, change) -> None:
         t = self.content.ui.timeline
-        self.treated_at = None
-        self._calendar.value = ""
+        had_date = self.treated_at is not None
+        self._set_personal(None)
         self._message.value = ""
+        problem = None
         if self.date_picker.value is None:
-            self._dates.value = message_html(t.date_empty)
-            return
-        try:
-            treated_at = self._treatment_time()
-        except (TypeError, ValueError, OverflowError):
-            self._dates.value = message_html(t.date_invalid, warn=True)
-            return
-        now = self._now()
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=self.tz)
-        problem = check_treatment_time(treated_at, now)
+            # cleared, or part-typed / not a real day (the browser sends no value for those)
+            problem = "cleared" if had_date else "empty"
+        else:
+            try:
+                treated_at = self._treatment_time()
+            except (TypeError, ValueError, OverflowError):
+                problem = "invalid"
+            else:
+                problem = check_treatment_time(treated_at, self._now_aware())
         if problem is not None:
-            self._dates.value = message_html(getattr(t, f"date_{problem}"), warn=True)
+            self._dates.value = message_html(getattr(t, f"date_{problem}"), warn=problem != "empty")
+            self.hours = 0  # no slider position left over from an earlier date
             return
-        self.treated_at = treated_at
-        self._dates.value = dates_html(self.model, treated_at, self.content)
+        now = self._now_aware()
+        self._set_personal(treated_at)
+        self._dates.value = dates_html(self.model, treated_at, self.content, now.date())
         self.hours = hours_since(treated_at, now)  # jump to "now"
 
     @guarded("calendar")
@@ -227,8 +248,16 @@ class TimelineView(TimelineSliderView):
         if self.treated_at is None:
             self._calendar.value = message_html(t.calendar_needs_date, warn=True)
             return
-        now = self._now()
-        ics = build_ics(self.model.dated(self.treated_at), self.content,
-                        stamp=now if now.tzinfo else now.replace(tzinfo=self.tz))
-        self._calendar.value = (f'<div class="ce"><p class="ce-message" role="status">{esc(t.calendar_ready)} '
-                                f"{data_link(ics, t.calendar_link)}</p></div>")
+        ics = build_ics(self.model.dated(self.treated_at), self.content, now=self._now_aware())
+        self._calendar.value = ready_html(t.calendar_ready, ics, t.calendar_link)
+
+    @guarded("handout")
+    def _on_handout(self, button=None) -> None:
+        """The handout with the patient's dates, built in memory and offered as a download."""
+        t = self.content.ui.timeline
+        if self.treated_at is None:
+            self._handout.value = message_html(t.calendar_needs_date, warn=True)
+            return
+        pdf = handout_pdf(self.content, paper=self.content.clinic.paper, treated_at=self.treated_at,
+                          today=self._now_aware().date())
+        self._handout.value = ready_html(t.handout_ready, pdf, t.handout_link, HANDOUT_FILENAME, PDF_MIME)

@@ -1,0 +1,38 @@
+""""Print or save as PDF" on every page: the take-home guide (the same one `make handout`
+writes), built in memory on the click and offered as a download."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from . import content as content_mod
+from .calendar_export import ready_html
+from .guard import guarded
+from .handout import PDF_MIME, handout_pdf
+
+FILENAME = "take-home-guide.pdf"
+
+
+class PrintView(w.VBox):
+    def __init__(self, content=None, **kwargs):
+        super().__init__(**kwargs)
+        self.content = c = content or content_mod.load()
+        h = c.ui.handout
+        self.button = w.Button(description=h.print_button, tooltip=h.print_button, icon="print",
+                               layout=w.Layout(width="auto"))
+        self.button.on_click(self._on_print)
+        self._link = w.HTML()
+        self._message = w.HTML()
+        self.add_class("ce-widget")
+        self.add_class("ce-print")
+        self.children = [self.button, self._link, self._message]
+
+    @property
+    def link(self) -> str:
+        return self._link.value
+
+    @guarded("print")
+    def _on_print(self, button=None) -> None:
+        h = self.content.ui.handout
+        pdf = handout_pdf(self.content, paper=self.content.clinic.paper)
+        self._link.value = ready_html(h.print_ready, pdf, h.print_link, FILENAME, PDF_MIME)

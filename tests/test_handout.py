@@ -1,0 +1,123 @@
+"""The printed handout: what `make handout` writes, and the personal one built in memory."""
+
+import io
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+
+from clinic_explainer.handout import appointment_pdf, handout_html, handout_pdf
+from clinic_explainer.handout.__main__ import write_handouts
+from clinic_explainer.link import personal_link
+
+NY = ZoneInfo("America/New_York")
+SIZES = {"a4": (595, 842), "letter": (612, 792)}  # points
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    out = tmp_path_factory.mktemp("handouts")
+    return {p.name: p for p in write_handouts(out)}
+
+
+def text_of(reader: PdfReader) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def fonts_of(reader: PdfReader) -> dict[str, bool]:
+    """Font name -> embedded (has a font file), over every page and form (the SVG chart)."""
+    fonts: dict[str, bool] = {}
+
+    def walk(resources):
+        resources = resources.get_object() if resources else {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            for f in [font, *[d.get_object() for d in font.get("/DescendantFonts", [])]]:
+                desc = f.get("/FontDescriptor")
+                if desc is not None:
+                    desc = desc.get_object()
+                    fonts[str(f["/BaseFont"])] = any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        for xobj in (resources.get("/XObject") or {}).values():
+            xobj = xobj.get_object()
+            assert xobj["/Subtype"] != "/Image", "a raster image in the handout (the chart and QR must be vector)"
+            walk(xobj.get("/Resources"))
+
+    for page in reader.pages:
+        walk(page.get("/Resources"))
+    return fonts
+
+
+def test_make_handout_writes_every_language_and_paper(written, content):
+    assert set(written) >= {"microneedling-en-a4.pdf", "microneedling-en-letter.pdf"}
+    for name, path in written.items():
+        reader = PdfReader(path)
+        assert 1 <= len(reader.pages) <= 2, f"{name}: {len(reader.pages)} pages"
+        paper = name.rsplit("-", 1)[1].removesuffix(".pdf")
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == SIZES[paper]
+
+
+def test_text_layer_carries_the_key_facts_and_phone(written, content):
+    text = text_of(PdfReader(written["microneedling-en-a4.pdf"]))
+    for fact in ("12 to 48 hours", "hyaluronic acid", "sunscreen", content.clinic.phone, content.clinic.name,
+                 content.clinic.emergency_line, "Get emergency help now", "Call the clinic today",
+                 "Trouble breathing", "Smoother skin", "New collagen"):  # the last from the vector chart
+        assert fact in text, fact
+    for step in content.aftercare.steps:
+        assert step.text in text
+    assert "Reviewed" in text and "Next review due" in text
+    assert content.text(content.ui.disclaimer) in text
+
+
+def test_fonts_are_embedded_and_the_chart_is_vector(written):
+    for path in written.values():
+        fonts = fonts_of(PdfReader(path))
+        assert fonts and all(fonts.values()), fonts
+
+
+def test_personal_handout_carries_the_patients_dates(content, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    treated = datetime(2026, 12, 2, 10, 0, tzinfo=NY)
+    pdf = handout_pdf(content, paper="letter", treated_at=treated, today=date(2026, 12, 5))
+    assert list(tmp_path.iterdir()) == []  # built in memory only
+    reader = PdfReader(io.BytesIO(pdf))
+    assert 1 <= len(reader.pages) <= 2
+    text = text_of(reader)
+    assert "Your treatment: Wednesday 2 December" in text
+    assert "Friday 4 December" in text and "Most redness should have settled." in text
+    assert re.search(r"\w+day \d+ March 2027 A good time", text)  # another year: with its year
+    html = handout_html(content, treated, today=date(2026, 12, 5))
+    assert content.ui.handout.qr_personal in html
+
+
+def test_templates_escape_content(content, tmp_path):
+    """Autoescape: a sentence with markup in content/ prints as text, it does not become markup."""
+    from .content_tree import copy_content, edit
+    from clinic_explainer import content as content_mod
+    root = copy_content(tmp_path)
+    edit(root, "microneedling/en/aftercare.yml", "text: Protect your skin with sunscreen every day.",
+         'text: "Protect <b>your</b> skin & <script>x()</script>"')
+    c = content_mod.load(root)
+    html = handout_html(c)
+    assert "&lt;script&gt;x()&lt;/script&gt;" in html and "<script>" not in html
+    assert "Protect &lt;b&gt;your&lt;/b&gt; skin &amp;" in html
+
+
+def test_appointment_list_has_the_ticks_answers_and_questions(content):
+    pdf = appointment_pdf(content, ticked=["Acne scars"], answers=[("Are you pregnant?", "Not sure")],
+                          tell=["Tell your dermatologist."], faq=["Who is a good candidate?"],
+                          questions="How many sessions?\n\n  Does it hurt?  ")
+    text = text_of(PdfReader(io.BytesIO(pdf)))
+    for part in ("Acne scars", "Are you pregnant? Not sure", "How many sessions?", "Does it hurt?",
+                 content.ui.candidacy.list_title, content.clinic.phone, content.candidacy.decider):
+        assert part in text, part
+
+
+def test_personal_link_keeps_the_date_in_the_fragment(content):
+    link = personal_link(content, date(2026, 12, 2))
+    base, fragment = link.split("#")
+    assert base == content.clinic.public_url + "voila/render/patient_explainer.ipynb"
+    assert fragment == "treated=2026-12-02"
+    assert "2026" not in base
