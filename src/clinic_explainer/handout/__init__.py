@@ -38,7 +38,7 @@ PAPERS = {"a4": "A4", "letter": "letter"}
 PDF_MIME = "application/pdf"
 HANDOUT_FILENAME = "my-recovery-handout.pdf"
 LIST_FILENAME = "my-appointment-list.pdf"
-CHART_SIZE = (9.0, 3.4)  # inches, drawn 175 mm wide: the chart's 14 pt text prints at about 10.7 pt
+CHART_SIZE = (9.0, 3.1)  # inches, drawn 175 mm wide: the chart's 14 pt text prints at about 10.7 pt
 
 _env = Environment(loader=PackageLoader("clinic_explainer.handout", "templates"),
                    autoescape=select_autoescape(default=True, default_for_string=True),
