@@ -122,3 +122,13 @@ def test_personal_link_keeps_the_date_in_the_fragment(content):
     assert base == content.clinic.public_url + "voila/render/patient_explainer.ipynb"
     assert fragment == "treated=2026-12-02"
     assert "2026" not in base
+
+
+def test_link_command_prints_the_link_and_a_qr_code(capsys):
+    from clinic_explainer.link import main
+    main(["2026-12-02"])
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("patient_explainer.ipynb#treated=2026-12-02")
+    assert len(out) > 20 and "█" in out[5]  # the QR code, drawn in the terminal
+    with pytest.raises(SystemExit):
+        main(["02/31/2026"])

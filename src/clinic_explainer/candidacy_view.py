@@ -87,7 +87,7 @@ class CandidacyView(w.VBox):
         self._message = w.HTML()
         self.questions_box = w.Textarea(value="", placeholder=s.own_questions_label, rows=4,
                                         tooltip=s.own_questions_label,
-                                        layout=w.Layout(width="100%", max_width="760px"))
+                                        layout=full)
         self.list_button = w.Button(description=s.list_button, tooltip=s.list_button,
                                     layout=w.Layout(width="auto"))
         self.list_button.on_click(self._on_list)
