@@ -88,8 +88,9 @@ def faq_summary(c) -> list[tuple[str, Markup]]:
         if sid == WARNING_SIGNS_FAQ:
             continue
         s = c.faq[sid]
-        short = getattr(s.front, "in_short", None) or getattr(s, "in_short", None)
-        out.append((s.front.question, Markup(markdown(short or s.body))))
+        plain = getattr(c, "plain", None)  # plain.yml: the "In short" version of each answer
+        short = plain.for_faq(sid) if plain is not None else None
+        out.append((s.front.question, Markup(markdown(short.in_short if short is not None else s.body))))
     return out
 
 
