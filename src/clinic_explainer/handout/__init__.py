@@ -30,7 +30,7 @@ from markupsafe import Markup
 from .. import content as content_mod
 from ..chart import TimelineChart
 from ..html import markdown
-from ..link import personal_link, qr_svg
+from ..link import explainer_url, personal_link, qr_svg
 from ..timeline import RecoveryTimeline
 
 WARNING_SIGNS_FAQ = "warning-signs"
@@ -119,7 +119,7 @@ def handout_html(c=None, treated_at: datetime | None = None, today: date | None 
     today = today or date.today()
     last, nxt = latest_review(c)
     personal = personal_dates(c, treated_at, today) if treated_at is not None else None
-    url = personal.link if personal and personal.link else c.clinic.public_url
+    url = personal.link if personal and personal.link else explainer_url(c) if c.clinic.public_url else None
     qr = Markup(qr_svg(url)) if url else None
     model = RecoveryTimeline(c)
     levels = []
