@@ -132,3 +132,21 @@ def test_link_command_prints_the_link_and_a_qr_code(capsys):
     assert len(out) > 20 and "█" in out[5]  # the QR code, drawn in the terminal
     with pytest.raises(SystemExit):
         main(["02/31/2026"])
+
+
+def test_pages_as_images_for_people_to_look_at(written):
+    """pdftoppm (poppler-utils, installed by `make test`) draws every page into test-artifacts/."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    assert shutil.which("pdftoppm"), "pdftoppm is missing: run `make test` (it installs poppler-utils)"
+    artifacts = Path(__file__).resolve().parents[1] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    for name, path in written.items():
+        prefix = artifacts / f"handout-{name.removesuffix('.pdf')}"
+        for old in artifacts.glob(prefix.name + "-*.png"):
+            old.unlink()
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(prefix)], check=True, timeout=60)
+        pages = sorted(artifacts.glob(prefix.name + "-*.png"))
+        assert 1 <= len(pages) <= 2 and all(p.stat().st_size > 10_000 for p in pages)
