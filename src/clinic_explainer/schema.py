@@ -188,6 +188,23 @@ class HandoutStrings(Strict):
     print_link: Text
 
 
+class ServingStrings(Strict):
+    """Pages and notices the server shows without a kernel (busy, updating, errors, paused)."""
+    busy_title: Text
+    busy_body: Text
+    updating_title: Text
+    updating_body: Text
+    not_found_title: Text
+    not_found_body: Text
+    error_title: Text
+    error_body: Text
+    call_us: Text
+    start_link: Text
+    try_again: Text
+    paused: Text
+    continue_button: Text
+
+
 class UiStrings(Strict):
     language_name: Text
     date_format: Text
@@ -208,6 +225,7 @@ class UiStrings(Strict):
     audience_staff: Text
     facilitator_heading: Text
     error_generic: Text
+    serving: ServingStrings
     start_here: StartHere
     timeline: TimelineStrings
     candidacy: CandidacyStrings

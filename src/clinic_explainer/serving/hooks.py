@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 from tornado.web import Application, GZipContentEncoding
 
+from .kernels import kernel_lifecycle
+from .notice_page import add_routes
 from .ws_guard import guard_application
 
 Hook = Callable[[Application, object], None]
@@ -35,6 +37,8 @@ def compress(app: Application, voila) -> None:
 APPLICATION_HOOKS: list[Hook] = [
     compress,
     guard_application,  # ws_guard.py: crafted websocket frames rejected before they are parsed
+    kernel_lifecycle,   # kernels.py: admission cap, busy page, kernels freed when pages close
+    add_routes,         # notice_page.py: static files and words of the kernel notices
 ]
 
 

@@ -154,18 +154,6 @@ def guarded(handler_class: type, max_bytes: int = MAX_MESSAGE_BYTES, max_parts: 
     return FrameGuardedHandler
 
 
-def _replace_targets(router, old: type, new: type) -> int:
-    """Point every routing rule (nested host routers too) that serves ``old`` to ``new``."""
-    replaced = 0
-    for rule in getattr(router, "rules", []):
-        if rule.target is old:
-            rule.target = new
-            replaced += 1
-        elif hasattr(rule.target, "rules"):
-            replaced += _replace_targets(rule.target, old, new)
-    return replaced
-
-
 def guard_application(app, voila=None, max_bytes: int = MAX_MESSAGE_BYTES) -> int:
     """Application hook: serve kernel websockets through the frame guard.
 
@@ -175,10 +163,10 @@ def guard_application(app, voila=None, max_bytes: int = MAX_MESSAGE_BYTES) -> in
     """
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+    from .routes import replace_handler
+
     app.settings["websocket_max_message_size"] = max_bytes
-    new = guarded(VoilaKernelWebsocketHandler, max_bytes)
-    # the default router holds the wildcard router and every host router added later
-    replaced = _replace_targets(app.default_router, VoilaKernelWebsocketHandler, new)
+    replaced = replace_handler(app, VoilaKernelWebsocketHandler, lambda cls: guarded(cls, max_bytes))
     if not replaced:
         raise RuntimeError("Voila's kernel websocket handler was not found: websocket frames are unguarded")
     return replaced

@@ -14,7 +14,8 @@ c.VoilaConfiguration.allow_theme_override = "NO"   # the page looks as the clini
 # --- kernels: one per visit (~100 MB), so they must not pile up ---------------------------
 c.MappingKernelManager.cull_idle_timeout = 1800    # a kernel idle 30 min is shut down
 c.MappingKernelManager.cull_interval = 120         # look for idle kernels every 2 min
-c.MappingKernelManager.cull_connected = False      # an open tab keeps its kernel
+c.KernelRestarter.time_to_dead = 1.0               # a crashed kernel is noticed within 1 s (kernels.py shuts it down)
+c.MappingKernelManager.cull_connected = True       # an idle open tab too: its page says it paused (kernel-watch.js)
 
 # --- preheating (benchmarks/bench_serving.py: about a third faster to a rendered page) ---
 c.VoilaConfiguration.preheat_kernel = True         # keep executed kernels ready for first pages

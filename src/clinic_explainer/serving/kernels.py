@@ -1,0 +1,324 @@
+"""A kernel per visitor and not one more: admission, reaping, the preheated pool, content changes.
+
+One application hook, ``kernel_lifecycle``, installs all of it in the Voila process:
+
+- **Admission.** Before a page starts (or takes) a kernel, ``Gate.verdict`` compares the live
+  kernels (plus pages being rendered) with the cap, and the machine's available memory with
+  a floor. Past either, the visitor gets the branded "busy" page (HTTP 503, the FAQ text and
+  the warning signs, no widgets) and the server logs one line. Nothing is restarted.
+- **Reaping.** Voila's page asks for its kernel's shutdown on unload, which the server refuses
+  (no ``_xsrf``). Instead, every second the reaper shuts down a visitor's kernel whose last
+  websocket closed ``close_grace`` seconds ago (a tab closed, left or crashed), and one whose
+  page never connected within ``unconnected_timeout`` (a bot or a plain GET).
+  Idle *open* tabs are culled by jupyter_server (``cull_connected`` in config/voila.py); the
+  page then says in words that it paused (static/kernel-watch.js).
+- **The preheated pool.** A kernel handed out from the pool gets a fresh idle clock, so the
+  culler cannot take it before its page connects; kernels waiting in the pool are never reaped.
+- **Content changes.** ``ContentWatch`` notices an edit to content/ on the next page request.
+  A good edit refreshes the pool (so the next reload shows it); a broken one is logged with
+  the problems ``make check`` shows, the pool is not refilled from it, and visitors get a
+  waiting pooled kernel (last good content) or the branded "being updated" page.
+
+Settings are traitlets of ``KernelPolicy``: ``c.KernelPolicy.max_kernels = 40`` in
+config/voila.py or ``--KernelPolicy.max_kernels=40`` on the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from jupyter_server._tz import utcnow
+from tornado.ioloop import PeriodicCallback
+from traitlets import Float, Integer
+from traitlets.config import LoggingConfigurable
+
+from . import notice_page
+
+# RSS of one executed explainer kernel, measured (issue 8: ~127 MB; benchmarks/bench_load.py)
+KERNEL_MB = 130
+# A kernel's start and first run cost about 2 CPU-seconds; more pages than this per core at
+# once make everyone wait, so the default cap also follows the cores.
+KERNELS_PER_CORE = 12
+
+
+def meminfo_mb(field: str) -> float:
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    raise KeyError(field)
+
+
+def default_cap(total_mb: float, cores: int, kernel_mb: int = KERNEL_MB) -> int:
+    """Kernels that fit in three quarters of the memory, at most KERNELS_PER_CORE per core."""
+    return max(2, min(int(total_mb * 0.75 // kernel_mb), KERNELS_PER_CORE * cores))
+
+
+class KernelPolicy(LoggingConfigurable):
+    max_kernels = Integer(0, config=True, help="Live kernels allowed (pool included); 0: "
+                          "derived from the machine's memory and cores (default_cap).")
+    kernel_mb = Integer(KERNEL_MB, config=True, help="Measured memory of one kernel, MB.")
+    min_free_mb = Integer(1024, config=True, help="Refuse new kernels below this much available memory (MB).")
+    close_grace = Float(4.0, config=True, help="Seconds after a page's last websocket closes before "
+                        "its kernel is shut down (a reload or a network blip reconnects sooner).")
+    unconnected_timeout = Float(60.0, config=True, help="Seconds a page may take to connect to its "
+                                "kernel before the kernel is shut down (plain GETs, bots).")
+    reap_interval = Float(1.0, config=True, help="Seconds between two looks at the kernels.")
+
+    def cap(self) -> int:
+        return self.max_kernels or default_cap(meminfo_mb("MemTotal"), os.cpu_count() or 1, self.kernel_mb)
+
+
+class ContentWatch:
+    """The content files' state as the server last saw it: last good content, or broken."""
+
+    def __init__(self, log, root=None):
+        from .. import content as content_mod
+
+        self._content_mod, self.log, self.root = content_mod, log, root
+        self.fingerprint = self._fingerprint()
+        self.good = content_mod.load(root)  # the launcher checked it: a bad start fails loudly
+        self.broken = False
+        self._checked = 0.0
+
+    def _fingerprint(self) -> tuple:
+        root = self.root or self._content_mod.content_root()
+        return self._content_mod._fingerprint(root.resolve())
+
+    def changed(self) -> bool:
+        """Look at the files (at most once a second); True when they changed since last look."""
+        now = time.monotonic()
+        if now - self._checked < 1.0:
+            return False
+        self._checked = now
+        fingerprint = self._fingerprint()
+        if fingerprint == self.fingerprint:
+            return False
+        self.fingerprint = fingerprint
+        try:
+            self.good = self._content_mod.load(self.root)
+        except self._content_mod.ContentError as exc:
+            self.broken = True
+            self.log.error("Content is broken, so patients get the last good content or the 'being "
+                           "updated' page until it is fixed (`make check` says the same):\n  %s",
+                           str(exc).replace("\n", "\n  "))
+        else:
+            if self.broken:
+                self.log.warning("Content fixed: pages show it again.")
+            self.broken = False
+        return True
+
+
+class Gate:
+    """Admission, reaping and pool care for one Voila process (see the module's docstring)."""
+
+    def __init__(self, voila, policy: KernelPolicy, watch: ContentWatch):
+        self.km, self.policy, self.watch, self.log = voila.kernel_manager, policy, watch, voila.log
+        self.visitors: dict[str, dict] = {}  # kernel id -> {"since", "connected", "closed_at"}
+        self.rendering = 0  # pages admitted whose kernel is not registered yet
+        self.refused = {"busy": 0, "updating": 0}
+        self._wrap_kernel_manager()
+
+    # --- kernels handed to visitors ------------------------------------------------------
+    def _visitor(self, kernel_id: str) -> None:
+        self.visitors[kernel_id] = {"since": time.monotonic(), "connected": False, "closed_at": None}
+        kernel = self.km._kernels.get(kernel_id)
+        if kernel is not None:  # the idle clock starts now, not when the pool preheated it
+            kernel.last_activity = utcnow()
+        # A crashed kernel is restarted empty under the same id: the page's widgets would stay
+        # on screen, dead, with stale advice. Shut it down instead, so the page says so.
+        self.km.add_restart_callback(kernel_id, lambda: self._restarted(kernel_id), "restart")
+
+    def _restarted(self, kernel_id: str) -> None:
+        from tornado.ioloop import IOLoop
+
+        self.visitors.pop(kernel_id, None)
+        self.log.warning("Kernel %s died and was restarted empty: shut down, its page asks to reload", kernel_id)
+        # after the restart has settled: a shutdown in the middle of it fails
+        IOLoop.current().call_later(1.0, self._shutdown, kernel_id)
+
+    async def _shutdown(self, kernel_id: str) -> None:
+        try:
+            await self.km.shutdown_kernel(kernel_id)
+        except Exception as exc:  # already gone: nothing to free
+            self.log.info("Kernel %s was already gone: %r", kernel_id, exc)
+
+    def _wrap_kernel_manager(self) -> None:
+        km = self.km
+        shutdown_kernel = km.shutdown_kernel  # also what the culler and Voila's pool call
+
+        async def shutdown_and_close_sockets(kernel_id, *args, **kwargs):
+            # jupyter_server leaves the page's websocket open on a dead kernel; closing it is
+            # how the page learns, within seconds, that its widgets no longer answer
+            from jupyter_core.utils import ensure_async
+            from jupyter_server.services.kernels.connection.channels import (
+                ZMQChannelsWebsocketConnection as Connection,
+            )
+
+            self.visitors.pop(kernel_id, None)
+            try:
+                return await ensure_async(shutdown_kernel(kernel_id, *args, **kwargs))
+            finally:
+                for key, handler in list(Connection._open_sessions.items()):
+                    if key.startswith(kernel_id + ":"):
+                        handler.close(1001, "kernel shut down")
+
+        km.shutdown_kernel = shutdown_and_close_sockets
+        start_kernel = km.start_kernel  # called by the page handler (the pool uses super())
+
+        async def visitor_start_kernel(*args, **kwargs):
+            from jupyter_core.utils import ensure_async
+
+            kernel_id = await ensure_async(start_kernel(*args, **kwargs))
+            self._visitor(kernel_id)
+            return kernel_id
+
+        km.start_kernel = visitor_start_kernel
+        if hasattr(km, "get_rendered_notebook"):
+            get_rendered = km.get_rendered_notebook
+
+            async def visitor_get_rendered(*args, **kwargs):
+                result = await get_rendered(*args, **kwargs)
+                self._visitor(result[2])
+                return result
+
+            km.get_rendered_notebook = visitor_get_rendered
+            fill = km.fill_if_needed
+
+            def fill_unless_broken(*args, **kwargs):
+                # a pool filled from broken content would hand out a developer error
+                if not self.watch.broken:
+                    return fill(*args, **kwargs)
+                return None
+
+            km.fill_if_needed = fill_unless_broken
+
+    def pool_ids(self) -> set[str]:
+        ids = set()
+        for pool in getattr(self.km, "_pools", {}).values():
+            for future in pool:
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    ids.add(future.result()["kernel_id"])
+        return ids
+
+    def live(self) -> int:
+        return len(self.km.list_kernel_ids())
+
+    # --- admission -------------------------------------------------------------------------
+    def verdict(self, notebook_path: str | None) -> str | None:
+        """None to serve the page, or the notice to show instead ("busy", "updating")."""
+        if self.watch.changed() and not self.watch.broken:
+            self.refresh_pool()
+        if self.watch.broken and not self._pool_ready(notebook_path):
+            self.refused["updating"] += 1
+            return "updating"
+        cap, live = self.policy.cap(), self.live() + self.rendering
+        if live >= cap:
+            self.refused["busy"] += 1
+            self.log.warning("Busy page served: %d live kernels and pages starting, cap %d", live, cap)
+            return "busy"
+        available = meminfo_mb("MemAvailable")
+        if available < self.policy.min_free_mb + self.policy.kernel_mb:
+            self.refused["busy"] += 1
+            self.log.warning("Memory guard: %.0f MB available, below %d MB; busy page served, nothing restarted",
+                             available, self.policy.min_free_mb + self.policy.kernel_mb)
+            return "busy"
+        return None
+
+    def _pool_ready(self, notebook_path: str | None) -> bool:
+        pool = getattr(self.km, "_pools", {}).get(notebook_path or "", [])
+        return any(f.done() and not f.cancelled() and f.exception() is None for f in pool)
+
+    def refresh_pool(self) -> None:
+        """Content changed: replace the preheated kernels so the next page shows the edit."""
+        pools = getattr(self.km, "_pools", {})
+        if not pools:
+            return
+        from tornado.ioloop import IOLoop
+
+        async def refresh():
+            for kernel_id in self.pool_ids():
+                await self.km.shutdown_kernel(kernel_id)  # Voila's override drops it from its pool
+            for notebook in list(pools):
+                self.km.fill_if_needed(delay=0, notebook_name=notebook)
+            self.log.info("Content changed: preheated kernels replaced.")
+
+        IOLoop.current().add_callback(refresh)
+
+    # --- reaping ---------------------------------------------------------------------------
+    async def reap(self) -> None:
+        now = time.monotonic()
+        connections = self.km._kernel_connections
+        for kernel_id, state in list(self.visitors.items()):
+            if kernel_id not in self.km:
+                del self.visitors[kernel_id]
+                continue
+            if connections.get(kernel_id, 0) > 0:
+                state["connected"], state["closed_at"] = True, None
+                continue
+            if state["connected"]:
+                state["closed_at"] = state["closed_at"] or now
+                due, why = now - state["closed_at"] >= self.policy.close_grace, "its page was closed"
+            else:
+                due, why = now - state["since"] >= self.policy.unconnected_timeout, "its page never connected"
+            if due:
+                del self.visitors[kernel_id]
+                self.log.info("Kernel %s shut down: %s", kernel_id, why)
+                await self._shutdown(kernel_id)
+
+
+def admitting(handler_class: type, gate: Gate) -> type:
+    """The page handler, asking the gate before a kernel is started or taken from the pool."""
+
+    class AdmittingHandler(handler_class):
+        _clinic_gate = True
+
+        async def get(self, path=None):
+            notebook = self.notebook_path or path
+            kind = gate.verdict(notebook)
+            if kind:
+                return self.notice(kind)
+            gate.rendering += 1
+            self._clinic_rendering = True
+            try:
+                return await super().get(path)
+            finally:
+                self._release()
+
+        def _release(self):
+            if getattr(self, "_clinic_rendering", False):
+                self._clinic_rendering = False
+                gate.rendering -= 1
+
+        def on_connection_close(self):
+            self._release()
+            super().on_connection_close()
+
+        def notice(self, kind: str):
+            self.set_status(notice_page.STATUS[kind])
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.set_header("Cache-Control", "no-store")
+            if kind == "busy":
+                self.set_header("Retry-After", "60")
+            self.finish(notice_page.render(kind, gate.watch.good, self.base_url, self.request.uri))
+
+    AdmittingHandler.__name__ = AdmittingHandler.__qualname__ = f"Admitting{handler_class.__name__}"
+    return AdmittingHandler
+
+
+def kernel_lifecycle(app, voila) -> Gate:
+    """Application hook: admission control, reaper and pool care (see the module's docstring)."""
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    from .routes import replace_handler
+
+    policy = KernelPolicy(parent=voila)
+    gate = Gate(voila, policy, ContentWatch(voila.log))
+    if not replace_handler(app, TornadoVoilaHandler, lambda cls: admitting(cls, gate)):
+        raise RuntimeError("Voila's page handler was not found: no admission control")
+    app.settings["clinic_gate"] = gate
+    PeriodicCallback(gate.reap, policy.reap_interval * 1000).start()
+    voila.log.info("Admission: at most %d live kernels (pool included), %d MB kept free",
+                   policy.cap(), policy.min_free_mb)
+    return gate

@@ -1,0 +1,39 @@
+"""When the page's kernel is gone, the page says so in words, switches its widgets off, and a reload recovers."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import time
+
+import pytest
+
+from .conftest import open_app, screenshot
+from .servers import RENDERED
+
+pytestmark = pytest.mark.browser
+
+
+def test_killed_kernel_disables_widgets_and_tells_the_patient_within_5_s(phone_page, voila_url, content):
+    page = phone_page
+    open_app(page, voila_url, "03_recovery_timeline.ipynb")
+    kernel = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page.content()).group(1)
+    found = subprocess.run(["pgrep", "-f", f"kernel-{kernel}"], capture_output=True, text=True).stdout.split()
+    assert len(found) == 1, found
+    os.kill(int(found[0]), signal.SIGKILL)  # a crash, out of memory, ...
+    start = time.monotonic()
+    notice = page.wait_for_selector("#ce-paused", timeout=10_000)
+    took = time.monotonic() - start
+    assert took <= 5, took
+    assert notice.get_attribute("role") == "alert"
+    assert content.text(content.ui.serving.paused) in notice.inner_text()
+    assert content.clinic.phone in notice.inner_text()
+    assert page.locator("#rendered_cells [aria-disabled=true]").count() > 0
+    assert "ce-kernel-gone" in page.evaluate("document.body.className")
+    screenshot(page, "kernel-gone-phone", full=False)
+    page.get_by_role("button", name=content.ui.serving.continue_button).click()
+    page.wait_for_function(RENDERED, timeout=90_000)
+    assert page.locator("#ce-paused").count() == 0
+    assert page.locator("#rendered_cells [aria-disabled=true]").count() == 0

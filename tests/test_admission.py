@@ -1,0 +1,90 @@
+"""A kernel per visitor and not one more: admission cap, busy page, kernels freed (real server, loopback)."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from clinic_explainer.content import load
+from clinic_explainer.serving import kernels, notice_page
+from clinic_explainer.serving.launcher import voila_command
+from tests.browser.servers import Server, free_port
+from tests.ws_attack import kernel_info_ok, open_page
+
+POOL = 3  # preheated kernels in config/voila.py
+CAP = 5
+
+
+def test_default_cap_follows_memory_and_cores():
+    assert kernels.default_cap(24 * 1024, 2) == 24          # this machine: the cores bound it
+    assert kernels.default_cap(2 * 1024, 8) == 11           # a small machine: memory bounds it
+    assert kernels.default_cap(100, 1) == 2
+
+
+@pytest.mark.parametrize("kind", ["busy", "updating", "not_found", "error"])
+def test_notice_pages_are_branded_offline_and_script_free(kind):
+    c = load()
+    html = notice_page.render(kind, c, "/")
+    assert c.clinic.name in html and c.clinic.phone in html and "<script" not in html
+    assert "http://" not in html.split("<main")[0] and "https://" not in html.split("<main")[0]
+    if kind in ("busy", "updating"):
+        assert c.faq["introduction"].front.question in html  # the FAQ text, readable without widgets
+
+
+def kernel_count(pid: int) -> int:
+    out = subprocess.run(["ps", "-o", "pid=,ppid=,args=", "-e"], capture_output=True, text=True).stdout
+    return sum(1 for line in out.splitlines() if line.split()[1] == str(pid) and "ipykernel" in line)
+
+
+def wait_for(predicate, timeout: float) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if predicate():
+            return time.monotonic() - start
+        time.sleep(0.5)
+    raise AssertionError(f"not within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    argv, env = voila_command(port, extra=[f"--KernelPolicy.max_kernels={CAP}", "--KernelPolicy.unconnected_timeout=10",
+                                           "--KernelPolicy.close_grace=2"])
+    base = f"http://127.0.0.1:{port}/"
+    log = tmp_path_factory.mktemp("admission") / "voila.log"
+    with Server(argv, env, base, log) as srv:
+        wait_for(lambda: kernel_count(srv.proc.pid) == POOL, 60)
+        yield base, srv.proc.pid, log
+
+
+def test_plain_gets_cannot_fill_the_machine_and_are_freed(server):
+    base, pid, log = server
+    statuses, busy = [], None
+    for _ in range(CAP + 3):  # bounded: a bot fetching the page without JavaScript
+        try:
+            with urllib.request.urlopen(base + "voila/render/01_how_it_works.ipynb", timeout=60) as r:
+                statuses.append(r.status)
+        except urllib.error.HTTPError as e:
+            statuses.append(e.code)
+            busy = (e.headers, e.read().decode())
+    assert statuses == [200] * (CAP - POOL) + [503] * (POOL + 3), statuses
+    headers, html = busy
+    c = load()
+    assert headers["Retry-After"] == "60" and c.clinic.phone in html and "<script" not in html
+    assert kernel_count(pid) <= CAP
+    # pages that never connect give their kernels back; the pool stays
+    wait_for(lambda: kernel_count(pid) == POOL, 30)
+    assert "Busy page served" in log.read_text() and "its page never connected" in log.read_text()
+
+
+def test_closing_the_page_frees_its_kernel_within_seconds(server):
+    base, pid, log = server
+    kernel, cookies = open_page(base, "01_how_it_works.ipynb")
+    assert kernel_info_ok(base, kernel, cookies)  # the page connects, then its tab closes
+    took = wait_for(lambda: kernel_count(pid) == POOL, 15)
+    assert took < 8, took
+    assert f"Kernel {kernel} shut down: its page was closed" in log.read_text()
