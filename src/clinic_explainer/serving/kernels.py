@@ -165,6 +165,15 @@ class Gate:
                         handler.close(1001, "kernel shut down")
 
         km.shutdown_kernel = shutdown_and_close_sockets
+        notify_connect = km.notify_connect
+
+        def connected(kernel_id):
+            # seen at once: a page may connect and close between two looks of the reaper
+            if kernel_id in self.visitors:
+                self.visitors[kernel_id]["connected"] = True
+            return notify_connect(kernel_id)
+
+        km.notify_connect = connected
         start_kernel = km.start_kernel  # called by the page handler (the pool uses super())
 
         async def visitor_start_kernel(*args, **kwargs):
