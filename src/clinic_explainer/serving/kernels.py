@@ -15,9 +15,9 @@ One application hook, ``kernel_lifecycle``, installs all of it in the Voila proc
 - **The preheated pool.** A kernel handed out from the pool gets a fresh idle clock, so the
   culler cannot take it before its page connects; kernels waiting in the pool are never reaped.
 - **Content changes.** ``ContentWatch`` notices an edit to content/ on the next page request.
-  A good edit refreshes the pool (so the next reload shows it); a broken one is logged with
-  the problems ``make check`` shows, the pool is not refilled from it, and visitors get a
-  waiting pooled kernel (last good content) or the branded "being updated" page.
+  A good edit refreshes the pool (so that very page shows it); a broken one is logged with
+  the problems ``make check`` shows, the pool is not refilled from it, and visitors get the
+  branded "being updated" page with the FAQ text of the last good content until it is fixed.
 
 Settings are traitlets of ``KernelPolicy``: ``c.KernelPolicy.max_kernels = 40`` in
 config/voila.py or ``--KernelPolicy.max_kernels=40`` on the command line.
@@ -80,18 +80,13 @@ class ContentWatch:
         self.fingerprint = self._fingerprint()
         self.good = content_mod.load(root)  # the launcher checked it: a bad start fails loudly
         self.broken = False
-        self._checked = 0.0
 
     def _fingerprint(self) -> tuple:
         root = self.root or self._content_mod.content_root()
         return self._content_mod._fingerprint(root.resolve())
 
     def changed(self) -> bool:
-        """Look at the files (at most once a second); True when they changed since last look."""
-        now = time.monotonic()
-        if now - self._checked < 1.0:
-            return False
-        self._checked = now
+        """Look at the files (sizes and times, about a millisecond); True when they changed."""
         fingerprint = self._fingerprint()
         if fingerprint == self.fingerprint:
             return False
@@ -219,7 +214,10 @@ class Gate:
         """None to serve the page, or the notice to show instead ("busy", "updating")."""
         if self.watch.changed() and not self.watch.broken:
             self.refresh_pool()
-        if self.watch.broken and not self._pool_ready(notebook_path):
+        if self.watch.broken:
+            # A kernel started now, or preheated while the files changed, would run the broken
+            # files and show a developer error: the branded page instead, with the FAQ text
+            # of the last good content.
             self.refused["updating"] += 1
             return "updating"
         cap, live = self.policy.cap(), self.live() + self.rendering
@@ -235,23 +233,30 @@ class Gate:
             return "busy"
         return None
 
-    def _pool_ready(self, notebook_path: str | None) -> bool:
-        pool = getattr(self.km, "_pools", {}).get(notebook_path or "", [])
-        return any(f.done() and not f.cancelled() and f.exception() is None for f in pool)
-
     def refresh_pool(self) -> None:
-        """Content changed: replace the preheated kernels so the next page shows the edit."""
+        """Content changed: replace the preheated kernels so this very request shows the edit.
+
+        The pooled entries leave the pool at once (this request cannot take a stale one); they
+        are shut down and the pool refilled in the background.
+        """
         pools = getattr(self.km, "_pools", {})
-        if not pools:
+        stale = [(notebook, future) for notebook, pool in pools.items() for future in pool]
+        if not stale:
             return
+        for pool in pools.values():
+            pool.clear()
         from tornado.ioloop import IOLoop
 
         async def refresh():
-            for kernel_id in self.pool_ids():
-                await self.km.shutdown_kernel(kernel_id)  # Voila's override drops it from its pool
-            for notebook in list(pools):
+            for _, future in stale:
+                try:
+                    kernel_id = (await future)["kernel_id"]
+                except Exception:  # a preheat that failed holds no kernel
+                    continue
+                await self._shutdown(kernel_id)
+            for notebook in {nb for nb, _ in stale}:
                 self.km.fill_if_needed(delay=0, notebook_name=notebook)
-            self.log.info("Content changed: preheated kernels replaced.")
+            self.log.info("Content changed: %d preheated kernel(s) replaced.", len(stale))
 
         IOLoop.current().add_callback(refresh)
 
