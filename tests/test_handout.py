@@ -150,3 +150,17 @@ def test_pages_as_images_for_people_to_look_at(written):
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(prefix)], check=True, timeout=60)
         pages = sorted(artifacts.glob(prefix.name + "-*.png"))
         assert 1 <= len(pages) <= 2 and all(p.stat().st_size > 10_000 for p in pages)
+
+
+def test_longer_words_still_fit_two_pages(content, tmp_path):
+    """Past two pages, the handout is laid out again in the compact style, never cut short."""
+    from .content_tree import copy_content, edit
+    from clinic_explainer import content as content_mod
+    root = copy_content(tmp_path)
+    longer = " ".join(["Keep the treated skin clean and let it rest."] * 30)  # 3 pages in the normal style
+    edit(root, "microneedling/en/aftercare.yml", "text: Protect your skin with sunscreen every day.",
+         f'text: "Protect your skin with sunscreen every day. {longer}"')
+    c = content_mod.load(root)
+    treated = datetime(2026, 12, 2, 10, 0, tzinfo=NY)
+    pdf = handout_pdf(c, paper="letter", treated_at=treated, today=date(2026, 12, 5))
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 2

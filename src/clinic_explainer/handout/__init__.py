@@ -28,7 +28,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import content as content_mod
-from ..chart import TimelineChart
+from ..chart import FONT, TimelineChart
 from ..html import markdown
 from ..link import explainer_url, personal_link, qr_svg
 from ..timeline import RecoveryTimeline
@@ -70,6 +70,8 @@ def chart_svg(c, size=CHART_SIZE) -> str:
     chart = TimelineChart(c, render="full", size=size)
     chart.show_marker(False)
     chart.ax.yaxis.label.set_size(10)  # the axis title fits the shorter print chart
+    # the legend in one row, below the two rows of time labels
+    chart.ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, fontsize=FONT, frameon=False)
     buf = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "handout",
                                 "font.family": "DejaVu Sans"}):
@@ -137,13 +139,19 @@ def handout_html(c=None, treated_at: datetime | None = None, today: date | None 
                         next_review=format_date(nxt, format="d MMMM y", locale=c.locale)))
 
 
-def _pdf(html: str, paper: str, c) -> bytes:
+def _pdf(html: str, paper: str, c, max_pages: int = 2) -> bytes:
+    """Lay out and write the PDF; if the words run past ``max_pages``, lay out once more
+    with the compact print style (smaller type and chart) rather than cut a page short."""
     from weasyprint import CSS, HTML  # imported on first use: about 0.5 s
 
     # WeasyPrint logs CSS it ignores at WARNING; keep its log free of page content anyway
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return HTML(string=html).write_pdf(stylesheets=[CSS(string=_css(paper, c))])
+    css = [CSS(string=_css(paper, c))]
+    doc = HTML(string=html).render(stylesheets=css)
+    if len(doc.pages) > max_pages:
+        doc = HTML(string=html.replace("<body>", '<body class="compact">', 1)).render(stylesheets=css)
+    return doc.write_pdf()
 
 
 def handout_pdf(c=None, paper: str = "a4", treated_at: datetime | None = None, today: date | None = None) -> bytes:
