@@ -55,7 +55,7 @@ def test_yes_and_not_sure_become_things_to_tell(content):
     g = model.guidance()
     texts = {t.question_id: t for t in g.tell}
     assert set(texts) == {"accutane", "keloids"}
-    assert texts["accutane"].text == "Tell your dermatologist when you last used Accutane."
+    assert texts["accutane"].text == "Tell your skin doctor when you last used Accutane."
     assert texts["keloids"].unsure and not texts["accutane"].unsure
     model.answer("accutane", None)
     assert {t.question_id for t in model.guidance().tell} == {"keloids"}
@@ -100,7 +100,7 @@ def test_view_updates_the_list_and_ends_with_the_next_step(content):
     view.tick("stretch-marks")
     view.reply("skin-infection", "yes")
     assert "#faq-candidates" in view.result
-    assert "Tell your dermatologist about the skin infection." in view.result
+    assert "Tell your skin doctor about it." in view.result
     assert view.result.index(content.candidacy.decider) < view.result.index(content.ui.candidacy.next_step)
     assert ends_well(content.ui.candidacy.next_step)
     view.reply("skin-infection", "no")

@@ -31,7 +31,7 @@ def test_invalid_yaml_names_file_and_line(tree):
 
 
 def test_missing_field(tree):
-    edit(tree, TIMELINE, "    label: Healing under the skin (2 to 7 days)\n", "")
+    edit(tree, TIMELINE, "    label: Healing under the skin\n", "")
     msg = load_error(tree)
     assert "timeline.yml" in msg and "field 'phases[2].label'" in msg and "missing" in msg
     assert f"line {line_of(tree, TIMELINE, '- id: healing')}" in msg

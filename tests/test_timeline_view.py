@@ -57,7 +57,7 @@ def test_a_date_gives_real_dates_and_jumps_to_now(view, content):
     # 3 days and 15 hours after midnight on the 2nd: the last stop before that is 3 days
     assert view.hours == 72
     assert "3 days" in view.card
-    assert "Friday 4 December: Most redness should have settled." in view.dates
+    assert "Friday 4 December: The redness and swelling have usually gone by now." in view.dates
     assert content.ui.timeline.your_dates in view.dates
 
 
@@ -66,7 +66,7 @@ def test_a_time_refines_the_date(view):
     view.time_picker.value = time(9, 30)
     assert view.treated_at == datetime(2026, 12, 4, 9, 30, tzinfo=TZ)
     assert view.hours == 24  # 29.5 hours ago: the last stop before that
-    assert "Sunday 6 December: Most redness should have settled." in view.dates
+    assert "Sunday 6 December: The redness and swelling have usually gone by now." in view.dates
 
 
 @pytest.mark.parametrize("picked, key", [

@@ -23,9 +23,31 @@
       setAttr(img, 'alt', text && text.textContent.trim());
     });
   }
-  new MutationObserver(fix).observe(document.body, {
+  // The page's language for screen readers and hyphenation (the page says it in data-ce-lang).
+  function setLang() {
+    var el = document.querySelector('[data-ce-lang]');
+    if (el) { setAttr(document.documentElement, 'lang', el.getAttribute('data-ce-lang')); }
+  }
+  // Print the clinic's full answers, not just the plain versions.
+  window.addEventListener('beforeprint', function () {
+    document.querySelectorAll('details.ce-full').forEach(function (d) { d.setAttribute('open', ''); });
+  });
+  // The language link keeps the reader's place: the part of the page they are reading.
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest && event.target.closest('a.ce-lang');
+    if (!link) { return; }
+    var place = '';
+    document.querySelectorAll('section[id], .ce-faq[id]').forEach(function (s) {
+      if (s.getBoundingClientRect().top < 120) { place = s.id; }
+    });
+    var url = new URL(link.getAttribute('href'), window.location.href);
+    if (place) { url.hash = place; }
+    link.setAttribute('href', url.search + url.hash);
+  }, true);
+  new MutationObserver(function () { fix(); setLang(); }).observe(document.body, {
     subtree: true, childList: true, characterData: true,
     attributes: true, attributeFilter: ['aria-valuetext', 'src']
   });
   fix();
+  setLang();
 })();

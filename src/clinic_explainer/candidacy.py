@@ -54,8 +54,8 @@ def faq_href(c: Content, page_id: str, faq_id: str) -> str:
         return f"#faq-{faq_id}"
     for page in c.series.pages:
         if faq_id in page.faq and page.notebook != INDEX_NOTEBOOK and "patient" in page.audience:
-            return f"{page.notebook}#faq-{faq_id}"
-    return f"{c.page('index').notebook}#faq-{faq_id}" if faq_id in c.page("index").faq else f"#faq-{faq_id}"
+            return f"{c.link(page.notebook)}#faq-{faq_id}"
+    return f"{c.link(c.page('index').notebook)}#faq-{faq_id}" if faq_id in c.page("index").faq else f"#faq-{faq_id}"
 
 
 @dataclass

@@ -25,7 +25,7 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Placeholders the interface strings fill in at run time (in addition to clinic settings).
 RUNTIME_PLACEHOLDERS = {
     "n", "label", "duration", "stages", "position", "reviewed_by", "last_reviewed",
-    "next_review", "score", "total", "date", "depth", "level", "flag",
+    "next_review", "score", "total", "date", "depth", "level", "flag", "start", "end", "unit",
 }
 _TYPE_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "date", "constrained-str"}
 Lines = dict[tuple, int]
@@ -203,6 +203,17 @@ class Content:
     skin: schema.SkinFile
     quiz: schema.QuizFile
     facilitator: schema.FacilitatorFile
+    plain: schema.PlainFile
+    evidence: schema.EvidenceFile
+    jargon: schema.JargonFile
+    languages: tuple[tuple[str, str], ...] = ()  # (locale, its language_switch text) of every language
+
+    def link(self, notebook: str) -> str:
+        """A link to another page of the series that keeps this language."""
+        return notebook if self.locale == self.clinic.default_locale else f"{notebook}?lang={self.locale}"
+
+    def other_languages(self) -> list[tuple[str, str]]:
+        return [(loc, text) for loc, text in self.languages if loc != self.locale]
 
     def text(self, template: str, **values: Any) -> str:
         """Fill an interface string with clinic settings and run-time values."""
@@ -219,6 +230,8 @@ class Content:
         out = [(s.file, s.front, s.front.status) for s in self.faq.values()]
         base = self.root / self.procedure / self.locale
         for file, (attr, _) in DATA_FILES.items():
+            if file in STAFF_FILES and not (base / file).exists():
+                continue  # borrowed from the default language, reviewed there
             part = getattr(self, attr)
             if isinstance(part, schema.ReviewedFile):
                 out.append((_rel(base / file), part.review, part.status))
@@ -236,7 +249,12 @@ DATA_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "skin.yml": ("skin", schema.SkinFile),
     "quiz.yml": ("quiz", schema.QuizFile),
     "facilitator.yml": ("facilitator", schema.FacilitatorFile),
+    "plain.yml": ("plain", schema.PlainFile),
+    "evidence.yml": ("evidence", schema.EvidenceFile),
+    "jargon.yml": ("jargon", schema.JargonFile),
 }
+# Staff-only files: a language may leave them out and use the clinic's default language's.
+STAFF_FILES = ("quiz.yml", "facilitator.yml")
 
 
 def _collect(problems: list[Problem], fn, *args):
@@ -294,8 +312,48 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def _abs(file: str) -> Path:
+    return Path(file) if Path(file).is_absolute() else PACKAGE_ROOT / file
+
+
+def _newer(a: str, b: str) -> bool:
+    try:
+        return _abs(a).stat().st_mtime_ns > _abs(b).stat().st_mtime_ns
+    except OSError:
+        return False
+
+
+def _body_line(section: schema.FaqSection, lines: Lines, words: str) -> int | None:
+    """The line of the FAQ file where ``words`` (or their start) would be."""
+    start = lines.get((), 1)
+    try:
+        text = _abs(section.file).read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return start
+    first = " ".join(words.split()[:3]).lower()
+    for n, line in enumerate(text, 1):
+        if first and first in line.lower():
+            return n
+    end = next((n for n, line in enumerate(text, 1) if n > 1 and line.strip() == "---"), start)
+    return end + 1
+
+
+def _missing_quote(faq_section: schema.FaqSection, faq_lines: Lines, other_file: str, other_line: int | None,
+                   field: str, words: str, what: str, problems: list[Problem]) -> bool:
+    """Words quoted from an FAQ answer are no longer in it. If the FAQ file is the one edited
+    last, report it there (the nurse changed the answer); else let the caller report it."""
+    if not _newer(faq_section.file, other_file):
+        return False
+    where = f"{other_file}, line {other_line}" if other_line else other_file
+    problems.append(Problem(
+        faq_section.file, "", f"this answer no longer says '{words}', which {what} ({where}, field '{field}') "
+        f"repeats. If you meant to change the answer, change it in {Path(other_file).name} too; "
+        f"if not, undo your change here.", _body_line(faq_section, faq_lines, words)))
+    return True
+
+
 def _check_explorers(parts: dict[str, Any], part_lines: dict[str, Lines], faq: dict[str, schema.FaqSection],
-                     source_ids: set[str], rel, problems: list[Problem]) -> None:
+                     source_ids: set[str], rel, problems: list[Problem], faq_lines: dict[str, Lines]) -> None:
     """References of skin.yml and quiz.yml; a quiz passage must be quoted exactly from its FAQ section."""
     skin, quiz, faq_ids = parts["skin"], parts["quiz"], set(faq)
     skin_file, skin_lines = rel("skin.yml"), part_lines["skin.yml"]
@@ -312,14 +370,82 @@ def _check_explorers(parts: dict[str, Any], part_lines: dict[str, Lines], faq: d
                 faq_ids, "FAQ", problems)
     for i, q in enumerate(quiz.questions):
         if q.faq in faq and _squash(q.passage) not in _squash(faq[q.faq].body):
+            field = f"questions[{i}].passage"
+            line = _line_for(("questions", i, "passage"), quiz_lines)
+            if _missing_quote(faq[q.faq], faq_lines[faq[q.faq].file], quiz_file, line, field, q.passage,
+                              "the knowledge check quotes", problems):
+                continue
             problems.append(Problem(quiz_file, f"questions[{i}].passage",
                                     f"this passage is not an exact quote from the FAQ section '{q.faq}' "
                                     f"({faq[q.faq].file})", _line_for(("questions", i, "passage"), quiz_lines)))
 
 
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def numbers(text: str) -> list[str]:
+    """The numbers written in a text, in order ('1–2 weeks' -> ['1', '2']; '0,5' == '0.5')."""
+    return [n.replace(",", ".") for n in NUMBER.findall(text)]
+
+
+def _has_words(text: str, words: str) -> bool:
+    norm = lambda t: " ".join(t.replace("–", "-").replace("’", "'").lower().split())  # noqa: E731
+    return norm(words) in norm(text)
+
+
+def _check_plain(parts: dict[str, Any], part_lines: dict[str, Lines], faq: dict[str, schema.FaqSection],
+                 faq_lines: dict[str, Lines], source_ids: set[str], rel, problems: list[Problem]) -> None:
+    """Every FAQ answer has a plain version that keeps its facts and numbers; evidence notes are sourced."""
+    plain, file, lines = parts["plain"], rel("plain.yml"), part_lines["plain.yml"]
+    for i, sec in enumerate(plain.sections):
+        loc = ("sections", i)
+        if sec.faq not in faq:
+            problems.append(Problem(file, format_loc(loc + ("faq",)), f"unknown FAQ id '{sec.faq}' "
+                                    f"(known: {', '.join(sorted(faq))})", _line_for(loc + ("faq",), lines)))
+            continue
+        answer = faq[sec.faq]
+        for j, fact in enumerate(sec.fact_pairs()):
+            floc = loc + ("facts", j)
+            if not _has_words(answer.body, fact.clinic):
+                if _missing_quote(answer, faq_lines[answer.file], file, _line_for(floc, lines), format_loc(floc),
+                                  fact.clinic, "the plain version's list of facts", problems):
+                    continue
+                problems.append(Problem(file, format_loc(floc), f"the clinic's answer ({answer.file}) does not say "
+                                        f"'{fact.clinic}'. Copy the words exactly as the answer has them.",
+                                        _line_for(floc, lines)))
+            if not _has_words(sec.in_short, fact.plain):
+                problems.append(Problem(file, format_loc(loc + ("in_short",)),
+                                        f"the plain version of '{sec.faq}' leaves out a fact of the clinic's answer: "
+                                        f"it must say '{fact.plain}' (facts[{j}]). Put it back in.",
+                                        _line_for(loc + ("in_short",), lines)))
+        missing = [n for n in dict.fromkeys(numbers(answer.body)) if n not in numbers(sec.in_short)]
+        if missing:
+            problems.append(Problem(file, format_loc(loc + ("in_short",)),
+                                    f"the plain version of '{sec.faq}' leaves out the number(s) {', '.join(missing)} "
+                                    f"that the clinic's answer gives ({answer.file}). Keep every number.",
+                                    _line_for(loc + ("in_short",), lines)))
+    for sid, section in faq.items():
+        if "patient" in section.front.audience and plain.for_faq(sid) is None:
+            problems.append(Problem(file, "sections", f"the FAQ answer '{sid}' ({section.file}) has no plain "
+                                    f"version. Add one (faq: {sid}, in_short: ..., facts: ...).", None))
+    ev, efile, elines = parts["evidence"], rel("evidence.yml"), part_lines["evidence.yml"]
+    _check_refs(efile, elines, [(("notes", i, "faq"), n.faq) for i, n in enumerate(ev.notes)], set(faq), "FAQ", problems)
+    _check_refs(efile, elines, [(("notes", i, "sources", j), s) for i, n in enumerate(ev.notes)
+                                for j, s in enumerate(n.sources)], source_ids, "source", problems)
+    _check_refs(rel("pages.yml"), part_lines["pages.yml"],
+                [(("pages", i, "sources", j), s) for i, p in enumerate(parts["series"].pages)
+                 for j, s in enumerate(p.sources)], source_ids, "source", problems)
+
+
 def load(root: Path | None = None, procedure: str | None = None, locale: str | None = None) -> Content:
     """Load and validate every content file; raise ContentError listing all problems."""
     root = (Path(root) if root else content_root()).resolve()
+    if locale is None and not os.environ.get("CLINIC_EXPLAINER_LOCALE"):
+        from .request import asked_locale
+
+        asked = asked_locale(root)
+        if asked and (root / "locales" / f"{asked}.yml").exists():
+            locale = asked
     return _load_cached(root, procedure, locale, _fingerprint(root))
 
 
@@ -334,6 +460,7 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
     clinic = _load_clinic(root)
     procedure = procedure or clinic.default_procedure
     locale = locale or os.environ.get("CLINIC_EXPLAINER_LOCALE") or clinic.default_locale
+    clinic = clinic.in_language(locale)
     settings = clinic.settings()
     problems: list[Problem] = []
     ui = _collect(problems, _load_ui, root, locale, settings)
@@ -359,7 +486,10 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
     parts: dict[str, Any] = {}
     part_lines: dict[str, Lines] = {}
     for name, (attr, model) in DATA_FILES.items():
-        loaded = _collect(problems, _load_data, base / name, model, settings)
+        path = base / name
+        if name in STAFF_FILES and not path.exists() and locale != clinic.default_locale:
+            path = root / procedure / clinic.default_locale / name
+        loaded = _collect(problems, _load_data, path, model, settings)
         if loaded:
             parts[attr], part_lines[name] = loaded
     if problems:
@@ -390,7 +520,9 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
                 [((group, i, "faq", j), f) for group in ("concerns", "areas", "contraindications")
                  for i, item in enumerate(getattr(cand, group)) for j, f in enumerate(item.faq)],
                 faq_ids, "FAQ", problems)
-    _check_explorers(parts, part_lines, faq, source_ids, rel, problems)
+    if (base / "quiz.yml").exists():
+        _check_explorers(parts, part_lines, faq, source_ids, rel, problems, faq_lines)
+    _check_plain(parts, part_lines, faq, faq_lines, source_ids, rel, problems)
     page_ids = {p.id for p in series.pages}
     _check_refs(rel("facilitator.yml"), part_lines["facilitator.yml"],
                 [(("notes", i, "page"), n.page) for i, n in enumerate(parts["facilitator"].notes)], page_ids, "page", problems)
@@ -410,4 +542,24 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
         raise ContentError(problems)
 
     return Content(root=root, procedure=procedure, locale=locale, clinic=clinic, ui=ui, faq=faq,
-                   sources={s.id: s for s in parts["sources"].sources}, **{k: v for k, v in parts.items() if k != "sources"})
+                   sources={s.id: s for s in parts["sources"].sources}, languages=languages(root, procedure),
+                   **{k: v for k, v in parts.items() if k != "sources"})
+
+
+def languages(root: Path, procedure: str) -> tuple[tuple[str, str], ...]:
+    """(locale, language_switch text) for every language with interface words and content."""
+    out = []
+    for path in sorted((root / "locales").glob("*.yml")):
+        if (root / procedure / path.stem).is_dir():
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError:
+                continue
+            out.append((path.stem, str(data.get("language_switch", path.stem))))
+    return tuple(out)
+
+
+def locales(root: Path | None = None, procedure: str | None = None) -> list[str]:
+    root = (Path(root) if root else content_root()).resolve()
+    procedure = procedure or _load_clinic(root).default_procedure
+    return [loc for loc, _ in languages(root, procedure)]

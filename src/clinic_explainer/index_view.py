@@ -33,6 +33,6 @@ class StartHereView(w.VBox):
         if choice is None:
             self._result.value = ""
             return
-        links = "".join(f'<li><a href="{esc(self.content.page(p).notebook)}">{esc(self.content.page(p).title)}</a>'
+        links = "".join(f'<li><a href="{esc(self.content.link(self.content.page(p).notebook))}">{esc(self.content.page(p).title)}</a>'
                         f" &ndash; {esc(self.content.page(p).summary)}</li>" for p in choice.pages)
         self._result.value = f'<div class="ce"><ul>{links}</ul></div>'

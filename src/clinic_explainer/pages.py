@@ -38,18 +38,25 @@ def _date(d, c) -> str:
     return format_date(d, format="d MMMM y", locale=c.locale)
 
 
+def language_links(c) -> str:
+    """Links to this page in the other languages (the page's script keeps the reader's place)."""
+    return "".join(f'<a class="ce-lang" href="?lang={esc(loc)}" hreflang="{esc(loc)}" lang="{esc(loc)}">{esc(text)}</a>'
+                   for loc, text in c.other_languages())
+
+
 def banner(page_id: str, c=None) -> str:
     c = _c(c)
     page = c.page(page_id)
-    back = "" if page.notebook == INDEX_NOTEBOOK else f'<a href="{INDEX_NOTEBOOK}">{esc(c.ui.back_to_index)}</a>'
-    return f'<div class="ce-banner"><span class="ce-clinic">{esc(c.clinic.name)}</span>{back}</div>'
+    back = "" if page.notebook == INDEX_NOTEBOOK else f'<a href="{c.link(INDEX_NOTEBOOK)}">{esc(c.ui.back_to_index)}</a>'
+    return (f'<div class="ce-banner"><span class="ce-clinic">{esc(c.clinic.name)}</span>'
+            f'<span class="ce-banner-links">{language_links(c)}{back}</span></div>')
 
 
 def header_html(page_id: str, c=None) -> str:
     c = _c(c)
     page = c.page(page_id)
     learn = section(c.ui.learn_heading, ul(page.learn), "ce-learn") if page.learn else ""
-    return (f'{style(c)}<div class="ce" lang="{esc(c.locale)}">{banner(page_id, c)}'
+    return (f'{style(c)}<div class="ce" lang="{esc(c.locale)}" data-ce-lang="{esc(c.locale)}">{banner(page_id, c)}'
             f"<h1>{esc(page.title)}</h1><p class='ce-summary'>{esc(page.summary)}</p>{learn}"
             f'<p class="ce-disclaimer" role="note">{esc(c.text(c.ui.disclaimer))}</p></div>')
 
@@ -58,14 +65,50 @@ def header(page_id: str, c=None) -> HTML:
     return HTML(header_html(page_id, c))
 
 
+def _draft(status: str, c, text: str | None = None) -> str:
+    return f'<p class="ce-draft">{esc(text or c.ui.draft_label)}</p>' if status == "draft" else ""
+
+
+def studies_html(sid: str, c) -> str:
+    """'What studies say' beside an FAQ answer: sourced notes, marked draft until reviewed."""
+    notes = c.evidence.for_faq(sid)
+    if not notes:
+        return ""
+    items = "".join(f"<li>{esc(n.text)} <span class=\"ce-cite\">({'; '.join(esc(_short_cite(c.sources[s])) for s in n.sources)})</span></li>"
+                    for n in notes)
+    return (f'<aside class="ce-studies"><h3>{esc(c.ui.studies_say)}</h3>'
+            f"{_draft(c.evidence.status, c)}<ul>{items}</ul></aside>")
+
+
+def _short_cite(source) -> str:
+    """'Alam et al. 2014' from the source's title (authors first, as sources.yml writes them)."""
+    authors = source.title.split(".")[0].split(",")
+    first = authors[0].split()[0] if authors and authors[0].split() else source.title
+    return f"{first}{' et al.' if len(authors) > 1 else ''} {source.year}"
+
+
 def faq_html(section_ids, c=None, level: int = 2) -> str:
+    """Each FAQ answer: the plain version first, the clinic's own words one tap away.
+
+    The <details> element is open for print (CSS and a beforeprint handler) and its text
+    stays in the accessibility tree while closed (style.css), so screen readers reach it.
+    """
     c = _c(c)
     parts = []
     for sid in section_ids:
         s = c.faq[sid]
-        draft = f'<p class="ce-draft">{esc(c.ui.draft_label)}</p>' if s.front.status == "draft" else ""
+        plain = c.plain.for_faq(sid)
+        draft = _draft(s.front.status, c)
+        if plain is None:
+            answer = markdown(s.body)
+        else:
+            answer = (f'<div class="ce-inshort"><h{level + 1}>{esc(c.ui.in_short)}</h{level + 1}>'
+                      f'{_draft(c.plain.status, c, c.ui.waiting_review)}<p>{esc(plain.in_short)}</p></div>'
+                      f'<details class="ce-full"><summary>{esc(c.ui.full_answer)}</summary>'
+                      f'<div class="ce-full-text">{draft}{markdown(s.body)}</div></details>')
+            draft = ""
         parts.append(f'<section class="ce-faq" id="faq-{esc(sid)}"><h{level}>{esc(s.front.question)}</h{level}>'
-                     f"{draft}{markdown(s.body)}</section>")
+                     f"{draft}{answer}{studies_html(sid, c)}</section>")
     return "".join(parts)
 
 
@@ -112,6 +155,9 @@ def _cited_sources(page, c) -> list[str]:
         ids += [s for s in c.faq[sid].front.sources if s not in ids]
     if "warning-signs" in page.faq:
         ids += [s for s in c.red_flags.sources if s not in ids]
+    for sid in page.faq:
+        ids += [s for n in c.evidence.for_faq(sid) for s in n.sources if s not in ids]
+    ids += [s for s in page.sources if s not in ids]
     return ids
 
 
@@ -124,21 +170,27 @@ def source_line(source) -> str:
     return text
 
 
+def review_line(review, c) -> str:
+    """'Reviewed by … on 23 November 2026. Next review due …', or 'Waiting for review by the clinic.'"""
+    if getattr(review, "status", "approved") == "draft":
+        return c.ui.waiting_review
+    return c.text(c.ui.reviewed_line, reviewed_by=review.reviewed_by, last_reviewed=_date(review.last_reviewed, c),
+                  next_review=_date(review.next_review, c))
+
+
 def footer_html(page_id: str, c=None) -> str:
     c = _c(c)
     page = c.page(page_id)
     sources = "".join(f"<li>{source_line(c.sources[s])}</li>" for s in _cited_sources(page, c))
-    reviews = "".join(
-        f"<li><em>{esc(c.faq[sid].front.question)}</em> "
-        + esc(c.text(c.ui.reviewed_line, reviewed_by=c.faq[sid].front.reviewed_by,
-                     last_reviewed=_date(c.faq[sid].front.last_reviewed, c),
-                     next_review=_date(c.faq[sid].front.next_review, c)))
-        + "</li>" for sid in page.faq)
+    reviews = "".join(f"<li><em>{esc(c.faq[sid].front.question)}</em> {esc(review_line(c.faq[sid].front, c))}</li>"
+                      for sid in page.faq)
+    if any(c.plain.for_faq(sid) for sid in page.faq):
+        reviews += f"<li>{esc(c.ui.plain_review)}</li>"
     contact = (f'<section class="ce-disclaimer"><h2>{esc(c.text(c.ui.contact_heading))}</h2>'
-               f"<p>{esc(c.clinic.contact_line)}</p><p>{esc(c.clinic.emergency_line)}</p>"
-               f"<p>{esc(c.text(c.ui.disclaimer))}</p></section>")
+               f"<p>{esc(c.clinic.contact_line)}</p><p>{esc(c.clinic.after_hours_line)}</p>"
+               f"<p>{esc(c.clinic.emergency_line)}</p><p>{esc(c.text(c.ui.disclaimer))}</p></section>")
     back = "" if page.notebook == INDEX_NOTEBOOK else \
-        f'<p class="ce-nav"><a href="{INDEX_NOTEBOOK}">&larr; {esc(c.ui.back_to_index)}</a></p>'
+        f'<p class="ce-nav"><a href="{c.link(INDEX_NOTEBOOK)}">&larr; {esc(c.ui.back_to_index)}</a></p>'
     cited = (f'<section class="ce-sources"><h2>{esc(c.ui.sources_heading)}</h2>'
              f"<ul>{sources}</ul><ul>{reviews}</ul></section>") if sources or reviews else ""
     return f'<div class="ce">{contact}{cited}{back}</div>'
@@ -172,7 +224,7 @@ def series_html(c=None) -> str:
             continue
         tags = "".join(f'<span class="ce-tag">{esc(c.ui.audience_patient if a == "patient" else c.ui.audience_staff)}</span>'
                        for a in page.audience)
-        items.append(f'<li><a href="{esc(page.notebook)}">{esc(page.title)}</a><br>{tags}'
+        items.append(f'<li><a href="{esc(c.link(page.notebook))}">{esc(page.title)}</a><br>{tags}'
                      f"<p>{esc(page.summary)}</p></li>")
     return (f'<section><h2>{esc(c.ui.series_heading)}</h2><p>{esc(c.series.series_intro)}</p>'
             f'<ul class="ce-series">{"".join(items)}</ul></section>')

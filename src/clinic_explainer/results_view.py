@@ -8,20 +8,20 @@ shows the typical slow build-up. Callbacks never raise into the page.
 from __future__ import annotations
 
 from .html import esc, ul
-from .timeline import Answer, describe_duration, describe_weeks
+from .timeline import Answer, describe_duration, describe_weeks, phase_title
 from .timeline_view import TimelineSliderView
 
 
 def results_card_html(answer: Answer, c) -> str:
     t = c.ui.timeline
     if answer.next_phase is not None:
-        nxt = c.text(t.next_in, label=answer.next_phase.label,
+        nxt = c.text(t.next_in, label=phase_title(answer.next_phase, c),
                      duration=describe_duration(answer.hours_to_next, c))
     else:
         nxt = t.last_phase
     return (
         f'<div class="ce-card" role="region" aria-live="polite" aria-label="{esc(answer.phase.label)}">'
-        f'<p class="ce-phase">{esc(describe_weeks(answer.hours, c))}: {esc(answer.phase.label)}</p>'
+        f'<p class="ce-phase">{esc(describe_weeks(answer.hours, c))}: {esc(phase_title(answer.phase, c))}</p>'
         f"<h3>{esc(t.may_see)}</h3>{ul(answer.may_see)}"
         f"<h3>{esc(t.whats_next)}</h3><p>{esc(nxt)}</p>"
         f'<p class="ce-caveat">{esc(answer.caveat)}</p></div>'

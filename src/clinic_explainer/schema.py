@@ -7,11 +7,13 @@ References between files (an FAQ id, a source id) are checked by ``content.load`
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -70,12 +72,22 @@ class Colours(Strict):
     background: Colour
 
 
+class ClinicLines(Strict):
+    """The clinic's sentences in another language (the same numbers as the default language's)."""
+
+    contact_line: Text | None = None
+    emergency_line: Text | None = None
+    after_hours_line: Text | None = None
+
+
 class Clinic(Strict):
     name: Text
     device_name: Text
     contact_line: Text
     phone: Text
     emergency_line: Text
+    after_hours_line: Text
+    translations: dict[str, ClinicLines] = {}
     timezone: Text
     default_procedure: Id
     default_locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
@@ -96,6 +108,23 @@ class Clinic(Strict):
             raise ValueError(f"'{value}' is not a time zone name such as Europe/London") from None
         return value
 
+    @model_validator(mode="after")
+    def _same_numbers(self):
+        for lang, lines in self.translations.items():
+            for key in ("contact_line", "emergency_line", "after_hours_line"):
+                text = getattr(lines, key)
+                if text is not None and sorted(re.findall(r"\d+", text)) != sorted(re.findall(r"\d+", getattr(self, key))):
+                    raise FieldProblem(("translations", lang, key),
+                                       f"the numbers differ from {key} above: use the same phone numbers and hours")
+        return self
+
+    def in_language(self, locale: str) -> "Clinic":
+        """These settings with the sentences of ``locale`` (where clinic.yml translates them)."""
+        lines = self.translations.get(locale)
+        if lines is None:
+            return self
+        return self.model_copy(update={k: v for k, v in lines.model_dump().items() if v is not None})
+
     def settings(self) -> dict[str, str]:
         """The placeholders content text may use, e.g. {device_name}."""
         return {
@@ -104,6 +133,7 @@ class Clinic(Strict):
             "contact_line": self.contact_line,
             "phone": self.phone,
             "emergency_line": self.emergency_line,
+            "after_hours_line": self.after_hours_line,
         }
 
 
@@ -159,6 +189,13 @@ class TimelineStrings(Strict):
     handout_button: Text
     handout_ready: Text
     handout_link: Text
+    span_range: Text
+    span_first: Text
+    span_from: Text
+    unit_hours: Text
+    unit_days: Text
+    unit_weeks: Text
+    unit_months: Text
 
 
 class StartChoice(Strict):
@@ -216,7 +253,13 @@ class UiStrings(Strict):
     how_to_use_heading: Text
     sources_heading: Text
     reviewed_line: Text
+    waiting_review: Text
     draft_label: Text
+    in_short: Text
+    full_answer: Text
+    studies_say: Text
+    plain_review: Text
+    language_switch: Text
     back_to_index: Text
     skip_to_tool: Text
     series_heading: Text
@@ -302,6 +345,7 @@ class Page(Strict):
     learn: list[Text] = []
     faq: list[Id] = []
     how_to_use: list[Text] = []
+    sources: list[Id] = []  # sources of the page's tools (e.g. the skin picture), listed in its footer
 
 
 class SeriesFile(ReviewedFile):
@@ -318,10 +362,20 @@ class SeriesFile(ReviewedFile):
 # --- timeline.yml ---------------------------------------------------------------------------
 
 
+def _no_times(value: str) -> str:
+    if re.search(r"\d", value):
+        raise ValueError("write the name only, without numbers: the page adds the times "
+                         "from start_hours and end_hours, so they can never disagree")
+    return value
+
+
+NameOnly = Annotated[Text, AfterValidator(_no_times)]
+
+
 class Phase(Strict):
     id: Id
-    label: Text
-    short_label: Text
+    label: NameOnly
+    short_label: NameOnly
     start_hours: Hours
     end_hours: Hours
     faq: Annotated[list[Id], Field(min_length=1)]
@@ -511,7 +565,7 @@ class SkinStrings(Strict):
     slider_label: Text
     depth: Text
     reach_sure: Text
-    reach_maybe: Text
+    faq_note: Text
     repair_heading: Text
     layers_heading: Text
     layer_range: Text
@@ -684,6 +738,76 @@ class FacilitatorFile(ReviewedFile):
 
     def for_page(self, page_id: str) -> FacilitatorNote | None:
         return next((n for n in self.notes if n.page == page_id), None)
+
+
+# --- plain.yml: the "In short" version of each FAQ answer -----------------------------------
+
+
+class Fact(Strict):
+    """One fact of the clinic's answer and how the plain version says it."""
+
+    clinic: Text  # words found in the clinic's answer
+    plain: Text   # words found in the plain version
+
+
+class PlainSection(Strict):
+    faq: Id
+    in_short: Text
+    facts: Annotated[list[Fact | Text], Field(min_length=1)]
+
+    def fact_pairs(self) -> list[Fact]:
+        return [f if isinstance(f, Fact) else Fact(clinic=f, plain=f) for f in self.facts]
+
+
+class PlainFile(ReviewedFile):
+    sections: Annotated[list[PlainSection], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique(self):
+        seen: set[str] = set()
+        for i, sec in enumerate(self.sections):
+            if sec.faq in seen:
+                raise FieldProblem(("sections", i, "faq"), f"FAQ section '{sec.faq}' already has a plain version")
+            seen.add(sec.faq)
+        return self
+
+    def for_faq(self, faq_id: str) -> PlainSection | None:
+        return next((s for s in self.sections if s.faq == faq_id), None)
+
+
+# --- evidence.yml: "What studies say" beside an FAQ answer ---------------------------------
+
+
+class EvidenceNote(Strict):
+    id: Id
+    faq: Id
+    text: Text
+    sources: Annotated[list[Id], Field(min_length=1)]
+
+
+class EvidenceFile(ReviewedFile):
+    notes: list[EvidenceNote] = []
+
+    @model_validator(mode="after")
+    def _unique(self):
+        unique_ids(self.notes, "notes")
+        return self
+
+    def for_faq(self, faq_id: str) -> list[EvidenceNote]:
+        return [n for n in self.notes if n.faq == faq_id]
+
+
+# --- jargon.yml: hard words and what they mean ---------------------------------------------
+
+
+class JargonTerm(Strict):
+    term: Text
+    plain: Text  # the plain word, or a short definition
+    defined_as: Annotated[list[Text], Field(min_length=1)]  # wordings that count as defining it on first use
+
+
+class JargonFile(ReviewedFile):
+    terms: Annotated[list[JargonTerm], Field(min_length=1)]
 
 
 UiStrings.model_rebuild()

@@ -116,10 +116,9 @@ def reach_html(reach: Reach, c) -> str:
     s = c.ui.skin
     sure = c.text(s.reach_sure, depth=depth_text(reach.depth_mm, c), label=reach.deepest_sure.label,
                   position=reach.deepest_sure.plain)
-    maybe = ""
-    if reach.may_also_reach:
-        maybe = f"<p>{esc(s.reach_maybe)}</p>" + ul(f"{layer.label}: {layer.plain}" for layer in reach.may_also_reach)
-    return f'<div class="ce-card" aria-live="polite"><p class="ce-phase">{esc(sure)}</p>{maybe}</div>'
+    # Only what the sources say: the FAQ's "upper surface", not guesses about thinner skin.
+    return (f'<div class="ce-card" aria-live="polite"><p class="ce-phase">{esc(sure)}</p>'
+            f"<p>{esc(s.faq_note)}</p></div>")
 
 
 def facts_html(c) -> str:

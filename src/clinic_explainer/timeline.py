@@ -138,7 +138,7 @@ class RecoveryTimeline:
 
     def dated(self, treated_at: datetime) -> list[DatedMilestone]:
         """Phase starts, milestones and aftercare reminders as real dates, in order."""
-        items = [DatedMilestone(treated_at + timedelta(hours=p.start_hours), p.label, "phase", p.id)
+        items = [DatedMilestone(treated_at + timedelta(hours=p.start_hours), phase_title(p, self.content), "phase", p.id)
                  for p in self.phases[1:]]
         items += [DatedMilestone(treated_at + timedelta(hours=m.at_hours), m.text, "milestone", m.id)
                   for m in self.milestones()]
@@ -211,3 +211,35 @@ def describe_weeks(hours: float, content: Content) -> str:
     if hours < 8 * HOURS_PER_WEEK:
         return t.week if weeks == 1 else content.text(t.weeks, n=weeks)
     return describe_duration(hours, content)
+
+
+def _in_unit(hours: float) -> tuple[float, str]:
+    """(size of the unit in hours, its key) that reads best for a span ending at ``hours``."""
+    if hours <= 72:
+        return 1, "unit_hours"
+    if hours < 14 * HOURS_PER_DAY:
+        return HOURS_PER_DAY, "unit_days"
+    if hours < 8 * HOURS_PER_WEEK:
+        return HOURS_PER_WEEK, "unit_weeks"
+    return HOURS_PER_MONTH, "unit_months"
+
+
+def phase_span(phase: Phase, content: Content, last: bool = False) -> str:
+    """The phase's times, made from its hours: '12 to 48 hours', 'first 12 hours', 'from 2 weeks'."""
+    t = content.ui.timeline
+    if phase.start_hours == 0:
+        return content.text(t.span_first, duration=describe_duration(phase.end_hours, content))
+    if last:
+        return content.text(t.span_from, duration=describe_duration(phase.start_hours, content))
+    size, unit = _in_unit(phase.end_hours)
+    start, end = phase.start_hours / size, phase.end_hours / size
+    if start == round(start) and end == round(end):
+        return content.text(t.span_range, start=f"{start:g}", end=f"{end:g}", unit=getattr(t, unit))
+    return content.text(t.span_range, start=describe_duration(phase.start_hours, content),
+                        end=describe_duration(phase.end_hours, content), unit="").strip()
+
+
+def phase_title(phase: Phase, content: Content) -> str:
+    """'Redness settles (12 to 48 hours)': the name from timeline.yml, the times from its hours."""
+    phases = content.timeline.phases
+    return f"{phase.label} ({phase_span(phase, content, last=phase.id == phases[-1].id)})"

@@ -31,6 +31,7 @@ from .timeline import (
     check_treatment_time,
     describe_duration,
     describe_position,
+    phase_title,
     hours_since,
 )
 
@@ -41,19 +42,22 @@ WIDTH = w.Layout(width="100%", max_width="760px")
 def card_html(answer: Answer, c) -> str:
     t = c.ui.timeline
     if answer.next_phase is not None:
-        nxt = c.text(t.next_in, label=answer.next_phase.label,
+        nxt = c.text(t.next_in, label=phase_title(answer.next_phase, c),
                      duration=describe_duration(answer.hours_to_next, c))
     else:
         nxt = t.last_phase
     contact = "".join(
         f'<li><strong>{esc(a.level.label)}:</strong> {esc(a.flag.text)}</li>' for a in answer.contact)
+    # what to do for each level named above, e.g. the clinic's number and the after-hours route
+    actions = "".join(f"<p>{esc(a.level.label)}: {esc(a.level.action)}</p>"
+                      for a in {a.level.id: a for a in answer.contact}.values())
     return (
         f'<div class="ce-card" role="region" aria-live="polite" aria-label="{esc(answer.phase.label)}">'
-        f'<p class="ce-phase">{esc(describe_position(answer.hours, c))}: {esc(answer.phase.label)}</p>'
+        f'<p class="ce-phase">{esc(describe_position(answer.hours, c))}: {esc(phase_title(answer.phase, c))}</p>'
         f"<h3>{esc(t.may_see)}</h3>{ul(answer.may_see)}"
         f"<h3>{esc(t.what_to_do)}</h3>{ul(answer.what_to_do)}"
         f"<h3>{esc(t.whats_next)}</h3><p>{esc(nxt)}</p>"
-        f"<h3>{esc(t.contact_heading)}</h3><ul>{contact}</ul>"
+        f"<h3>{esc(t.contact_heading)}</h3><ul>{contact}</ul>{actions}"
         f'<p class="ce-caveat">{esc(answer.caveat)}</p></div>'
     )
 

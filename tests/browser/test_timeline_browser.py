@@ -65,7 +65,7 @@ def test_date_picker_gives_dates_and_a_calendar_file(desktop_page, voila_url, vo
     page.locator(".ce-widget input[type='date']").press("Tab")
     page.wait_for_selector(".ce-widget .ce-your-dates", timeout=30_000)
     dates = page.inner_text(".ce-widget .ce-your-dates")
-    assert "Most redness should have settled." in dates
+    assert "The redness and swelling have usually gone by now." in dates
     wait_for_change(page, CHART, "src", src_before)  # the slider jumped to "now"
     assert "Right after treatment" not in page.inner_text(CARD)
 
