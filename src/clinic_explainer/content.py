@@ -487,8 +487,11 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
     part_lines: dict[str, Lines] = {}
     for name, (attr, model) in DATA_FILES.items():
         path = base / name
-        if name in STAFF_FILES and not path.exists() and locale != clinic.default_locale:
-            path = root / procedure / clinic.default_locale / name
+        if name in STAFF_FILES and not path.exists():
+            # borrowed from the default language (or any language that has it), reviewed there
+            options = [root / procedure / clinic.default_locale / name,
+                       *sorted((root / procedure).glob(f"*/{name}"))]
+            path = next((p for p in options if p.exists()), path)
         loaded = _collect(problems, _load_data, path, model, settings)
         if loaded:
             parts[attr], part_lines[name] = loaded
