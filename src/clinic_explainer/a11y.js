@@ -27,6 +27,15 @@
   function setLang() {
     var el = document.querySelector('[data-ce-lang]');
     if (el) { setAttr(document.documentElement, 'lang', el.getAttribute('data-ce-lang')); }
+    // a copy of the language switch floats at the corner of the screen (JupyterLab's panels
+    // contain fixed elements, so it lives directly in <body>)
+    var link = document.querySelector('.ce-banner a.ce-lang');
+    if (link && !document.querySelector('.ce-lang-float')) {
+      var box = document.createElement('div');
+      box.className = 'ce ce-lang-float';
+      box.appendChild(link.cloneNode(true));
+      document.body.appendChild(box);
+    }
   }
   // Print the clinic's full answers, not just the plain versions.
   window.addEventListener('beforeprint', function () {
@@ -38,11 +47,14 @@
     if (!link) { return; }
     var place = '';
     document.querySelectorAll('section[id], .ce-faq[id]').forEach(function (s) {
-      if (s.getBoundingClientRect().top < 120) { place = s.id; }
+      if (s.getBoundingClientRect().top < window.innerHeight / 3) { place = s.id; }
     });
     var url = new URL(link.getAttribute('href'), window.location.href);
     if (place) { url.hash = place; }
-    link.setAttribute('href', url.search + url.hash);
+    // navigate ourselves: the page's link handling would treat '?lang=..' as a file to open
+    event.preventDefault();
+    event.stopPropagation();
+    window.location.assign(url.href);
   }, true);
   new MutationObserver(function () { fix(); setLang(); }).observe(document.body, {
     subtree: true, childList: true, characterData: true,

@@ -1,0 +1,37 @@
+"""The Spanish explainer at phone width, the language switch and the clinic's own words."""
+
+import pytest
+
+from clinic_explainer import content as content_mod
+
+from .conftest import assert_clean, open_app, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_spanish_explainer_on_a_phone(phone_page, voila_url):
+    es = content_mod.load(locale="es")
+    page = phone_page
+    open_app(page, voila_url, "patient_explainer.ipynb?lang=es")
+    assert_clean(page)
+    assert page.evaluate("document.documentElement.lang") == "es"
+    text = " ".join(page.inner_text("body").split())
+    assert es.plain.for_faq("results").in_short.split(".")[0] in text
+    assert "En pocas palabras" in text and "Lo que dicen los estudios" in text
+    assert "Se calma el enrojecimiento (12 a 48 horas)" in text or "Día del tratamiento (primeras 12 horas)" in text
+    assert es.clinic.after_hours_line in text
+    # the clinic's words: closed on screen, yet in the accessibility tree for screen readers
+    details = page.locator("details.ce-full").first
+    assert details.get_attribute("open") is None
+    assert " ".join(es.faq["introduction"].body.split(".")[0].split()) in " ".join(page.locator("body").aria_snapshot().split())
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"page is {overflow}px wider than the phone"
+    screenshot(page, "explainer-es-phone", full=False)
+    screenshot(page, "explainer-es-phone-full")
+    # the warning list once per page
+    assert page.locator(".ce-redflags").count() == 1
+    # the switch back to English keeps the page and the place
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.evaluate("document.getElementById('faq-results').scrollIntoView()")
+    page.locator(".ce-lang-float a.ce-lang").click()
+    page.wait_for_url(lambda url: "patient_explainer.ipynb?lang=en#faq-results" in url, timeout=60_000)
