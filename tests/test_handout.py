@@ -98,7 +98,7 @@ def test_templates_escape_content(content, tmp_path):
     from .content_tree import copy_content, edit
     from clinic_explainer import content as content_mod
     root = copy_content(tmp_path)
-    edit(root, "microneedling/en/aftercare.yml", "text: Protect your skin with sunscreen every day.",
+    edit(root, "microneedling/en/aftercare.yml", "text: Protect your skin with sunscreen.",
          'text: "Protect <b>your</b> skin & <script>x()</script>"')
     c = content_mod.load(root)
     html = handout_html(c)

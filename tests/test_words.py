@@ -171,6 +171,6 @@ def test_spanish_page_is_spanish(content):
     assert 'lang="es"' in html and "This page in English" in html and 'hreflang="en"' in html
     assert 'href="00_index.ipynb?lang=es"' in html
     assert "Esta página en español" in pages.header_html("explainer", content)
-    assert es.clinic.after_hours_line.startswith("Cuando estamos cerrados")
+    assert es.clinic.after_hours_line.startswith("Si estamos cerrados")
     assert phase_title(es.timeline.phases[1], es) == "Se calma el enrojecimiento (12 a 48 horas)"
     assert "Espera la revisión de la clínica." in pages.footer_html("explainer", es)

@@ -460,7 +460,7 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
     clinic = _load_clinic(root)
     procedure = procedure or clinic.default_procedure
     locale = locale or os.environ.get("CLINIC_EXPLAINER_LOCALE") or clinic.default_locale
-    clinic = clinic.in_language(locale)
+    clinic = clinic.in_language(locale).filled()
     settings = clinic.settings()
     problems: list[Problem] = []
     ui = _collect(problems, _load_ui, root, locale, settings)

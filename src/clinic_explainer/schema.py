@@ -118,6 +118,13 @@ class Clinic(Strict):
                                        f"the numbers differ from {key} above: use the same phone numbers and hours")
         return self
 
+    def filled(self) -> "Clinic":
+        """The clinic's sentences with {phone} and {clinic_name} filled in."""
+        values = {"phone": self.phone, "clinic_name": self.name}
+        fill = lambda text: re.sub(r"\{(phone|clinic_name)\}", lambda m: values[m.group(1)], text)  # noqa: E731
+        return self.model_copy(update={k: fill(getattr(self, k)) for k in ("contact_line", "emergency_line",
+                                                                            "after_hours_line")})
+
     def in_language(self, locale: str) -> "Clinic":
         """These settings with the sentences of ``locale`` (where clinic.yml translates them)."""
         lines = self.translations.get(locale)
