@@ -158,7 +158,7 @@ def test_longer_words_still_fit_two_pages(content, tmp_path):
     from clinic_explainer import content as content_mod
     root = copy_content(tmp_path)
     longer = " ".join(["Keep the treated skin clean and let it rest."] * 30)  # 3 pages in the normal style
-    edit(root, "microneedling/en/aftercare.yml", "text: Protect your skin with sunscreen every day.",
+    edit(root, "microneedling/en/aftercare.yml", "text: Protect your skin with sunscreen.",
          f'text: "Protect your skin with sunscreen every day. {longer}"')
     c = content_mod.load(root)
     treated = datetime(2026, 12, 2, 10, 0, tzinfo=NY)
