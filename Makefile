@@ -69,6 +69,7 @@ link: setup
 bench: setup chromium
 	$(PY) benchmarks/bench_timeline.py
 	$(PY) benchmarks/bench_serving.py
+	$(PY) benchmarks/bench_phone.py
 
 ## strip: remove outputs from the notebooks before a commit
 strip: setup

@@ -14,6 +14,7 @@ from .candidacy import CandidacyExplorer, Guidance
 from .guard import guarded, message_html
 from .handout import LIST_FILENAME, PDF_MIME, appointment_pdf
 from .html import esc, ul
+from .placeholder import ReadyPlaceholder
 
 
 def ticked_labels(model: CandidacyExplorer, c) -> list[str]:
@@ -61,7 +62,9 @@ def guidance_html(g: Guidance, c, model: CandidacyExplorer | None = None) -> str
             f"<h2>{esc(s.result_heading)}</h2>{''.join(parts)}</section></div>")
 
 
-class CandidacyView(w.VBox):
+class CandidacyView(ReadyPlaceholder, w.VBox):
+    placeholder = "candidacy"
+
     def __init__(self, page: str = "candidacy", content=None, **kwargs):
         super().__init__(**kwargs)
         self.content = content or content_mod.load()

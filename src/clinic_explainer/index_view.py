@@ -6,9 +6,12 @@ import ipywidgets as w
 
 from . import content as content_mod
 from .html import esc
+from .placeholder import ReadyPlaceholder
 
 
-class StartHereView(w.VBox):
+class StartHereView(ReadyPlaceholder, w.VBox):
+    placeholder = "start_here"
+
     def __init__(self, content=None, **kwargs):
         super().__init__(**kwargs)
         self.content = content or content_mod.load()

@@ -7,6 +7,7 @@ display object, so a notebook cell is ``pages.header("recovery")`` and nothing m
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 
 from babel.dates import format_date
@@ -24,12 +25,20 @@ def _c(c=None):
     return c or content_mod.load()
 
 
+# style.css and a11y.js are static files of the Voila template, which links them; only
+# JupyterLab (training) needs them inlined into the page's first output.
+ASSETS = resources.files(__package__).joinpath("serving/jupyter_data/voila/templates/clinic/static")
+LINKED_ASSETS_ENV = "CLINIC_EXPLAINER_LINKED_ASSETS"
+
+
 def style(c=None) -> str:
+    if os.environ.get(LINKED_ASSETS_ENV) == "1":
+        return ""
     c = _c(c)
     col = c.clinic.colours
-    css = resources.files(__package__).joinpath("style.css").read_text(encoding="utf-8")
-    js = resources.files(__package__).joinpath("a11y.js").read_text(encoding="utf-8")
-    js += resources.files(__package__).joinpath("personal_link.js").read_text(encoding="utf-8")
+    css = ASSETS.joinpath("style.css").read_text(encoding="utf-8")
+    js = ASSETS.joinpath("a11y.js").read_text(encoding="utf-8")
+    js += ASSETS.joinpath("personal_link.js").read_text(encoding="utf-8")
     return (f"<style>:root{{--ce-primary:{col.primary};--ce-accent:{col.accent};"
             f"--ce-background:{col.background};}}\n{css}</style><script>{js}</script>")
 

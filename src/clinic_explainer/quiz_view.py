@@ -16,6 +16,7 @@ from .guard import guarded
 from .html import esc
 from .mode import is_training_mode
 from .quiz import Feedback, QuizSession
+from .placeholder import ReadyPlaceholder
 
 PAGE_ID = "knowledge-check"
 
@@ -61,7 +62,9 @@ def teach_back_prompts(c=None) -> HTML:
                 f"<ol>{items}</ol></aside></div>")
 
 
-class QuizView(w.VBox):
+class QuizView(ReadyPlaceholder, w.VBox):
+    placeholder = "quiz"
+
     def __init__(self, content=None, **kwargs):
         super().__init__(**kwargs)
         self.content = content or content_mod.load()

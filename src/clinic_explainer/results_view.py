@@ -29,6 +29,8 @@ def results_card_html(answer: Answer, c) -> str:
 
 
 class ResultsView(TimelineSliderView):
+    placeholder = "results"
+
     """Weeks since treatment: what results are typical then (the phases' own words)."""
 
     def __init__(self, content=None, render: str | None = None, **kwargs):

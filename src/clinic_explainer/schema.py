@@ -249,6 +249,16 @@ class ServingStrings(Strict):
     continue_button: Text
 
 
+class GettingReady(Strict):
+    """Placeholder words of each interactive tool while the page's tools load."""
+    start_here: Text
+    skin: Text
+    candidacy: Text
+    timeline: Text
+    results: Text
+    quiz: Text
+
+
 class UiStrings(Strict):
     language_name: Text
     date_format: Text
@@ -276,6 +286,7 @@ class UiStrings(Strict):
     facilitator_heading: Text
     error_generic: Text
     serving: ServingStrings
+    getting_ready: GettingReady
     start_here: StartHere
     timeline: TimelineStrings
     candidacy: CandidacyStrings

@@ -19,6 +19,7 @@ from . import content as content_mod
 from .guard import guarded
 from .html import esc, ul
 from .skin import Reach, SkinModel, format_mm
+from .placeholder import ReadyPlaceholder
 
 LAYER_COLOURS = ["#F2D4BD", "#E7A9A2", "#F5E6A8", "#DDE6C4"]
 NEEDLE_COLOUR = "#4A4F55"
@@ -132,7 +133,9 @@ def facts_html(c) -> str:
             f"<h3>{esc(s.layers_heading)}</h3>{draft}{ul(layers)}")
 
 
-class SkinView(w.VBox):
+class SkinView(ReadyPlaceholder, w.VBox):
+    placeholder = "skin"
+
     def __init__(self, content=None, **kwargs):
         super().__init__(**kwargs)
         self.content = content or content_mod.load()

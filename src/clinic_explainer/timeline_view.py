@@ -25,6 +25,7 @@ from .chart import TimelineChart, default_render
 from .guard import guarded, message_html
 from .html import esc, section, ul
 from .pages import red_flags_html
+from .placeholder import ReadyPlaceholder
 from .timeline import (
     Answer,
     RecoveryTimeline,
@@ -77,7 +78,7 @@ def chart_caption_html(chart: TimelineChart, c) -> str:
             f'<p class="ce-visually-hidden">{esc(chart.alt_text())}</p></div>')
 
 
-class TimelineSliderView(w.VBox):
+class TimelineSliderView(ReadyPlaceholder, w.VBox):
     """A slider over time since treatment, a card and the timeline chart, redrawn on one path.
 
     Subclasses choose the slider's stops and labels and the card; the chart, the caption
@@ -148,6 +149,8 @@ class TimelineSliderView(w.VBox):
 
 
 class TimelineView(TimelineSliderView):
+    placeholder = "timeline"
+
     def __init__(self, content=None, now: Callable[[], datetime] | None = None,
                  render: str | None = None, **kwargs):
         super().__init__(content, render, **kwargs)

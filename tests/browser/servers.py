@@ -13,9 +13,9 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Without the background-networking flags Chromium tries to reach Google at every start.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
                  "--no-first-run", "--disable-component-update", "--disable-sync"]
-# Voila shows #rendered_cells and removes #loading once every cell has run.
-RENDERED = ("() => { const r = document.querySelector('#rendered_cells');"
-            " return r && r.style.display !== 'none' && !document.querySelector('#loading'); }")
+# The clinic template shows the text at once; its textfirst.js marks <html data-ce-ready>
+# once every cell has arrived and every output (widgets too) has rendered in place.
+RENDERED = "() => document.documentElement.dataset.ceReady === 'true'"
 
 
 def free_port() -> int:

@@ -24,6 +24,8 @@ def prepare_environment(env: dict[str, str]) -> dict[str, str]:
     # preheated kernels run before any request, so they cannot learn the mode from it
     env["CLINIC_EXPLAINER_MODE"] = "patient"
     env.setdefault("MPLBACKEND", "agg")
+    # the clinic template links style.css and a11y.js: pages.style() need not inline them
+    env["CLINIC_EXPLAINER_LINKED_ASSETS"] = "1"
     return env
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tornado.web import Application, GZipContentEncoding
+from jupyter_server.utils import url_path_join
+from tornado.web import Application, GZipContentEncoding, RequestHandler
 
 from .kernels import kernel_lifecycle
 from .notice_page import add_routes
@@ -34,11 +35,28 @@ def compress(app: Application, voila) -> None:
         app.transforms.insert(0, GZipContentEncoding)
 
 
+class ColoursHandler(RequestHandler):
+    """The clinic's colours (content/clinic.yml) as CSS variables: a file, not an inline style."""
+
+    def get(self):
+        from .. import content as content_mod
+        col = content_mod.load().clinic.colours
+        self.set_header("Content-Type", "text/css; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache")  # revalidated (ETag): an edited colour shows at once
+        self.write(f":root{{--ce-primary:{col.primary};--ce-accent:{col.accent};--ce-background:{col.background};}}\n")
+
+
+def clinic_assets(app: Application, voila) -> None:
+    """Files made from content/ that the clinic template links (clinic/colours.css)."""
+    app.add_handlers(".*$", [(url_path_join(voila.base_url, r"/clinic/colours.css"), ColoursHandler)])
+
+
 APPLICATION_HOOKS: list[Hook] = [
     compress,
     guard_application,  # ws_guard.py: crafted websocket frames rejected before they are parsed
     kernel_lifecycle,   # kernels.py: admission cap, busy page, kernels freed when pages close
     add_routes,         # notice_page.py: static files and words of the kernel notices
+    clinic_assets,
 ]
 
 

@@ -10,6 +10,11 @@ c.VoilaConfiguration.show_tracebacks = False       # a patient never sees a trac
 c.VoilaConfiguration.strip_sources = True          # the notebook's code never reaches the page
 c.VoilaConfiguration.allow_template_override = "NO"  # an unknown ?template= hangs and leaks a kernel
 c.VoilaConfiguration.allow_theme_override = "NO"   # the page looks as the clinic decided
+# the template's <title> and lang come from content/ (serving/template_filters.py)
+c.VoilaExporter.filters = {
+    "ce_page_title": "clinic_explainer.serving.template_filters.page_title",
+    "ce_page_lang": "clinic_explainer.serving.template_filters.page_lang",
+}
 
 # --- kernels: one per visit (~100 MB), so they must not pile up ---------------------------
 c.MappingKernelManager.cull_idle_timeout = 1800    # a kernel idle 30 min is shut down

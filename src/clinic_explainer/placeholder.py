@@ -1,0 +1,29 @@
+"""What an interactive tool shows before the page's widget client is ready.
+
+A view that inherits ``ReadyPlaceholder`` and names its ``placeholder`` (a field of
+``getting_ready`` in content/locales) adds a ``text/html`` version to its output: a calm,
+labelled box ("The recovery timeline is getting ready…"). The Voila template shows it
+until the live widget has rendered; JupyterLab shows the widget itself.
+"""
+
+from __future__ import annotations
+
+from . import content as content_mod
+from .html import esc
+
+
+def placeholder_html(tool: str, c=None) -> str:
+    c = c or content_mod.load()
+    words = getattr(c.ui.getting_ready, tool)
+    return (f'<div class="ce-placeholder" data-tool="{esc(tool)}" role="status">'
+            f"<p>{esc(words)}</p></div>")
+
+
+class ReadyPlaceholder:
+    placeholder: str = ""
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None and self.placeholder:
+            bundle["text/html"] = placeholder_html(self.placeholder, getattr(self, "content", None))
+        return bundle

@@ -1,0 +1,49 @@
+"""Text first: the explainer is readable while the widget client is still on its way."""
+
+import re
+
+import pytest
+
+from .conftest import assert_clean, screenshot
+from .servers import RENDERED
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "patient_explainer.ipynb"
+# Voila's widget client: voila.js and its chunks, and the federated extensions
+WIDGET_JS = re.compile(r".*/voila/(static|labextensions)/.*")
+
+
+def test_text_shows_before_the_widget_client_and_widgets_work_after(phone_page, voila_url, content):
+    page, held = phone_page, []
+
+    def hold(route):  # every widget script waits until released
+        held.append(route)
+
+    page.route(WIDGET_JS, hold)
+    page.goto(voila_url + "voila/render/" + NOTEBOOK, wait_until="commit")
+    page.wait_for_function("() => document.getElementById('ce-cells-done')", timeout=90_000)
+    assert held, "the page asked for no widget script"
+    assert page.title().startswith(content.page("explainer").title)
+    for text in (content.clinic.name, content.clinic.phone, content.text(content.ui.disclaimer),
+                 content.faq["introduction"].front.question, content.faq["after-treatment"].front.question):
+        assert page.get_by_text(text, exact=False).first.is_visible(), f"{text!r} is not visible"
+    ready = page.get_by_text(content.ui.getting_ready.timeline)
+    assert ready.is_visible() and ready.bounding_box()["height"] > 0
+    assert page.locator(".ce-widget").count() == 0
+    screenshot(page, "text-first-before-widgets", full=False)
+
+    page.unroute(WIDGET_JS, hold)
+    for route in held:
+        route.continue_()
+    page.wait_for_function(RENDERED, timeout=90_000)
+    assert page.get_by_text(content.ui.getting_ready.timeline).count() == 0
+    card = ".ce-widget .ce-card[role=region]"  # the timeline's card
+    before = page.inner_text(card)
+    page.locator(".ce-widget .widget-slider .noUi-handle").last.focus()
+    for _ in range(16):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("([sel, label]) => document.querySelector(sel).innerText.includes(label)",
+                           arg=[card, content.timeline.phases[2].label], timeout=30_000)
+    assert page.inner_text(card) != before
+    assert_clean(page)
