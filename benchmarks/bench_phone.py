@@ -24,6 +24,7 @@ Usage: python benchmarks/bench_phone.py [--baseline REF] [--steps 12] [--only st
 from __future__ import annotations
 
 import argparse
+import base64
 import functools
 import http.server
 import json
@@ -36,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -188,6 +190,8 @@ class Wire:
         cdp.on("Network.requestWillBeSent", self._sent)
         cdp.on("Network.webSocketFrameReceived", self._frame)
         cdp.on("Network.webSocketFrameSent", self._frame)
+        cdp.on("Network.webSocketHandshakeResponseReceived", self._handshake)
+        self.deflate = False
 
     def reset(self):
         self.bytes = self.requests = 0
@@ -201,8 +205,19 @@ class Wire:
         if not url.startswith(("data:", "blob:")) and urlparse(url).hostname not in ("127.0.0.1", "localhost"):
             self.external.append(url)
 
+    def _handshake(self, e):
+        headers = {k.lower(): v for k, v in e["response"].get("headers", {}).items()}
+        self.deflate = "permessage-deflate" in headers.get("sec-websocket-extensions", "")
+
     def _frame(self, e):
-        self.bytes += len(e["response"].get("payloadData", ""))
+        """DevTools gives the inflated payload (base64 for binary frames): count what crosses
+        the wire, estimating a deflated frame as its payload compressed on its own (an upper
+        bound: the connection's shared window does better)."""
+        r = e["response"]
+        payload = r.get("payloadData", "").encode()
+        if r.get("opcode") == 2:
+            payload = base64.b64decode(payload)
+        self.bytes += len(zlib.compress(payload, 6)) - 4 if self.deflate else len(payload)
 
 
 def throttle(context, page):

@@ -16,8 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import re
+from urllib.parse import parse_qs
+
+import voila
 from jupyter_server.utils import url_path_join
-from tornado.web import Application, GZipContentEncoding, RequestHandler
+from tornado.routing import HostMatches, Rule
+from tornado.web import Application, GZipContentEncoding, OutputTransform, RequestHandler, _ApplicationRouter
+from voila.static_file_handler import MultiStaticFileHandler
+
+try:  # brotli (pyproject) compresses JS about a fifth smaller than gzip; gzip is the fallback
+    import brotli
+except ImportError:  # pragma: no cover - e.g. a conda environment without brotli-python
+    brotli = None
 
 from .kernels import kernel_lifecycle
 from .notice_page import add_routes
@@ -26,13 +37,117 @@ from .ws_guard import guard_application
 Hook = Callable[[Application, object], None]
 
 
-def compress(app: Application, voila) -> None:
-    """gzip HTML, JS, CSS, JSON and SVG responses of 1 KB and more when the client accepts it.
+class BrotliContentEncoding(OutputTransform):
+    """Brotli for clients that accept it ("br"), on the same content types as tornado's gzip.
 
-    What ``compress_response=True`` would do had it been set when the application was built.
+    Streams: each flushed chunk (Voila sends a page cell by cell) is flushed compressed.
     """
-    if GZipContentEncoding not in app.transforms:
-        app.transforms.insert(0, GZipContentEncoding)
+
+    QUALITY = 5  # fast enough per request; the long cache lifetimes make repeats free anyway
+
+    def __init__(self, request):
+        self._br = brotli is not None and "br" in request.headers.get("Accept-Encoding", "")
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        if self._br:
+            ctype = str(headers.get("Content-Type", "")).split(";")[0]
+            self._br = ((ctype.startswith("text/") or ctype in GZipContentEncoding.CONTENT_TYPES)
+                        and (not finishing or len(chunk) >= GZipContentEncoding.MIN_LENGTH)
+                        and "Content-Encoding" not in headers)
+        if self._br:
+            headers["Content-Encoding"] = "br"  # the gzip transform after this one then stands aside
+            self._compressor = brotli.Compressor(quality=self.QUALITY)
+            chunk = self.transform_chunk(chunk, finishing)
+            if "Content-Length" in headers:
+                if finishing:
+                    headers["Content-Length"] = str(len(chunk))
+                else:
+                    del headers["Content-Length"]
+        return status_code, headers, chunk
+
+    def transform_chunk(self, chunk, finishing):
+        if not self._br:
+            return chunk
+        return self._compressor.process(chunk) + (self._compressor.finish() if finishing else self._compressor.flush())
+
+
+def compress(app: Application, voila) -> None:
+    """brotli or gzip for HTML, JS, CSS, JSON and SVG responses of 1 KB and more.
+
+    What ``compress_response=True`` would do (gzip) had it been set when the application was
+    built, with brotli first for the browsers that accept it.
+    """
+    for transform in (GZipContentEncoding, BrotliContentEncoding):  # brotli ends up first
+        if transform not in app.transforms:
+            app.transforms.insert(0, transform)
+
+
+# --- cache lifetimes ---------------------------------------------------------------------
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+# Voila's own chunks (voila.js, 7155.voila.js, fonts) have no version in their names: the
+# page asks for them under this versioned prefix instead (page_config below), which the
+# versioned_voila_static hook serves, so they can be cached for good.
+STATIC_PREFIX = f"voila/static/v{voila.__version__}"
+_HASHED_NAME = re.compile(r"[./][0-9a-f]{16,}\.(js|css|woff2?|ttf|eot|svg)$")
+
+
+def is_versioned(request) -> bool:
+    """Whether the URL names one version of a file: ?v=<hash>, a hashed name, the prefix."""
+    return ("v" in parse_qs(request.query) or f"/{STATIC_PREFIX}/" in request.path
+            or _HASHED_NAME.search(request.path) is not None)
+
+
+class CacheLifetimes(OutputTransform):
+    """Versioned files are cached for a year without revalidation (a repeat visit fetches
+    none of them); everything else keeps the handler's own headers."""
+
+    def __init__(self, request):
+        self._immutable = request.method in ("GET", "HEAD") and is_versioned(request)
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        if self._immutable and status_code == 200:
+            headers["Cache-Control"] = IMMUTABLE
+            headers.pop("Pragma", None)
+            headers.pop("Expires", None)
+        return status_code, headers, chunk
+
+
+def cache_lifetimes(app: Application, voila) -> None:
+    if CacheLifetimes not in app.transforms:
+        app.transforms.insert(0, CacheLifetimes)
+
+
+def add_handlers_first(app: Application, handlers: list) -> None:
+    """Like ``app.add_handlers`` but matched before Voila's own routes (whose catch-alls,
+    e.g. /voila/static/(.*), would otherwise take the request)."""
+    app.default_router.rules.insert(0, Rule(HostMatches(".*$"), _ApplicationRouter(app, handlers)))
+
+
+def versioned_voila_static(app: Application, voila_app) -> None:
+    """Voila's static files also under STATIC_PREFIX (see page_config)."""
+    add_handlers_first(app, [(url_path_join(voila_app.base_url, STATIC_PREFIX, "(.*)"), MultiStaticFileHandler,
+                              {"paths": voila_app.static_paths, "default_filename": "index.html"})])
+
+
+def page_config(page_config, base_url, settings, log, voila_configuration, notebook_path=None):
+    """VoilaConfiguration.page_config_hook (config/voila.py): the widget client loads its
+    chunks from the versioned prefix (webpack's public path is fullStaticUrl)."""
+    page_config["fullStaticUrl"] = url_path_join(base_url, STATIC_PREFIX)
+    return page_config
+
+
+def _deflate_options(self):
+    return {"compression_level": 6, "mem_level": 5}
+
+
+def compress_websocket(app: Application, voila_app) -> None:
+    """permessage-deflate on the kernel websocket: the widget state a page receives (JSON,
+    about 150 KB for the explainer) shrinks several times. jupyter_server offers none by default.
+    Set on Voila's handler class, so the frame guard's subclass (ws_guard.py) inherits it;
+    tornado still caps the inflated message at websocket_max_message_size."""
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+    VoilaKernelWebsocketHandler.get_compression_options = _deflate_options
 
 
 class ColoursHandler(RequestHandler):
@@ -53,6 +168,9 @@ def clinic_assets(app: Application, voila) -> None:
 
 APPLICATION_HOOKS: list[Hook] = [
     compress,
+    compress_websocket,
+    cache_lifetimes,
+    versioned_voila_static,
     guard_application,  # ws_guard.py: crafted websocket frames rejected before they are parsed
     kernel_lifecycle,   # kernels.py: admission cap, busy page, kernels freed when pages close
     add_routes,         # notice_page.py: static files and words of the kernel notices

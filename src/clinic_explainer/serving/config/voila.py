@@ -16,6 +16,13 @@ c.VoilaExporter.filters = {
     "ce_page_lang": "clinic_explainer.serving.template_filters.page_lang",
 }
 
+# --- only the bytes a page needs -------------------------------------------------------------
+# the only federated extensions the pages use (not jupyterlab_pygments: no code is shown)
+c.VoilaConfiguration.extension_allowlist = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
+from clinic_explainer.serving.hooks import page_config  # noqa: E402
+# Voila's unversioned chunks are asked for under a versioned path, so they can be cached for good
+c.VoilaConfiguration.page_config_hook = page_config
+
 # --- kernels: one per visit (~100 MB), so they must not pile up ---------------------------
 c.MappingKernelManager.cull_idle_timeout = 1800    # a kernel idle 30 min is shut down
 c.MappingKernelManager.cull_interval = 120         # look for idle kernels every 2 min
