@@ -105,7 +105,7 @@ def pct(values: list[float], q: float) -> float:
 
 def tree_pids(pid: int) -> dict[int, tuple[int, str]]:
     """{pid: (rss KB, command)} of a process and its descendants."""
-    out = subprocess.run(["ps", "-o", "pid=,ppid=,rss=,args=", "-e"], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-ww", "-o", "pid=,ppid=,rss=,args=", "-e"], capture_output=True, text=True).stdout
     rows = {}
     for line in out.splitlines():
         parts = line.split(None, 3)
@@ -365,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
           + (f"; baseline = {opts.baseline}" if opts.baseline else ""))
     print(table(results))
     external = sorted({u for r in results.values() for u in r.get("external", [])})
+    print("note: Chromium's network emulation does not delay websocket frames, so a slider step that\n"
+          "      waits for the kernel costs one more round trip (+150 ms) on a real phone than shown.")
     print(f"requests that left the machine: {len(external)}" + "".join(f"\n  {u}" for u in external))
     print(f"screenshots: {ARTIFACTS}/bench-phone-*-1s.png and *-loaded.png")
     return 0

@@ -36,7 +36,7 @@ def test_notice_pages_are_branded_offline_and_script_free(kind):
 
 
 def kernel_count(pid: int) -> int:
-    out = subprocess.run(["ps", "-o", "pid=,ppid=,args=", "-e"], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-ww", "-o", "pid=,ppid=,args=", "-e"], capture_output=True, text=True).stdout
     return sum(1 for line in out.splitlines() if line.split()[1] == str(pid) and "ipykernel" in line)
 
 

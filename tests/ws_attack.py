@@ -7,6 +7,7 @@ docs/upstream-bugs.md. Loopback only; every loop is bounded in count and time.
 from __future__ import annotations
 
 import asyncio
+import threading
 import re
 import struct
 import time
@@ -27,6 +28,25 @@ LEGACY_FREEZE = struct.pack("!i", 2**31 - 1)
 V1_OFFSETS_BEYOND = (6).to_bytes(8, "little") + b"".join(
     o.to_bytes(8, "little") for o in (56, 61, 62, 63, 64, 10**12)) + b"shell"
 
+
+
+def run_loop(go, timeout: float):
+    """``IOLoop().run_sync(go)`` on a thread of its own: when the browser tests ran first in the
+    same session, Playwright's sync API keeps an event loop running on the main thread."""
+    result: dict = {}
+
+    def target():
+        try:
+            result["value"] = IOLoop().run_sync(go, timeout=timeout)
+        except BaseException as e:  # re-raised on the caller's thread
+            result["error"] = e
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
 
 def open_page(base: str, notebook: str, timeout: float = 120) -> tuple[str, str]:
     """GET a Voila page like a browser without JavaScript: (kernel id, Cookie header value)."""
@@ -61,7 +81,7 @@ def send_frames(base: str, kernel_id: str, frames: list[bytes], subprotocol: str
         finally:
             ws.close()
 
-    return IOLoop().run_sync(go, timeout=timeout + 5)
+    return run_loop(go, timeout + 5)
 
 
 def probe_seconds(base: str, timeout: float = 5) -> float:
@@ -107,4 +127,4 @@ def kernel_info_ok(base: str, kernel_id: str, cookies: str = "", timeout: float 
                 return True
         ws.close()
 
-    return IOLoop().run_sync(go, timeout=timeout)
+    return run_loop(go, timeout)
