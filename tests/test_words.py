@@ -174,3 +174,23 @@ def test_spanish_page_is_spanish(content):
     assert es.clinic.after_hours_line.startswith("Si estamos cerrados")
     assert phase_title(es.timeline.phases[1], es) == "Se calma el enrojecimiento (12 a 48 horas)"
     assert "Espera la revisión de la clínica." in pages.footer_html("explainer", es)
+
+
+def test_yaml_list_out_of_line_in_plain_words(tree):
+    edit(tree, "microneedling/en/timeline.yml", "      - A little swelling.\n", "     - A little swelling.\n")
+    msg = failures(tree)
+    assert "timeline.yml, line" in msg and "not lined up" in msg and "same number of spaces" in msg
+    assert "<block" not in msg
+
+
+def test_colon_in_a_sentence_in_plain_words(tree):
+    edit(tree, "microneedling/en/aftercare.yml", "text: Protect your skin with sunscreen.",
+         "text: Note: protect your skin with sunscreen.")
+    msg = failures(tree)
+    assert "aftercare.yml, line" in msg and "double quotes" in msg
+
+
+def test_colon_read_as_a_field_in_plain_words(tree):
+    edit(tree, "microneedling/en/timeline.yml", "      - A little swelling.\n", "      - Note: a little swelling.\n")
+    msg = failures(tree)
+    assert "timeline.yml, line" in msg and "double quotes" in msg and "{'Note'" not in msg

@@ -71,6 +71,31 @@ def _walk(node: yaml.Node, path: tuple, lines: Lines, file: str, problems: list[
             _walk(item, path + (i,), lines, file, problems)
 
 
+def yaml_in_words(exc: yaml.YAMLError, reason: str) -> str:
+    """What a YAML mistake means, and what to do, in words a nurse can act on."""
+    context = str(getattr(exc, "context", "") or "")
+    if "expected <block end>" in reason or "expected <block end>" in context or \
+            "block sequence entries are not allowed" in reason:
+        return ("this line is not lined up with the lines above it. Use the same number of spaces at the "
+                "start of the line as the other lines of the same list.")
+    if "mapping values are not allowed" in reason:
+        return ("a sentence has a colon and a space (': ') in it, so it was read as a field name. "
+                'Put the whole sentence in double quotes, like "Note: ...".')
+    if "'\\t'" in reason or "\\t" in reason or "tab" in reason:
+        return "there is a tab character here. Use spaces instead of tabs."
+    if "quoted scalar" in context or "end of stream" in reason:
+        return "a quotation mark (\") is opened but not closed. Add the closing quotation mark."
+    if "flow sequence" in context or "flow mapping" in context:
+        return "a list in square brackets [ ] or a { } is not closed. Add the closing ] or }."
+    if "could not find expected ':'" in reason:
+        return ("this line should look like 'field: text'. A colon may be missing, or a quotation mark "
+                "on this or the line above is not closed.")
+    if "cannot start any token" in reason:
+        return ("this text starts with a character YAML does not allow at the start (such as @, ` or %). "
+                "Put the whole text in double quotes.")
+    return f"{reason}. Compare this line with the lines around it (spaces at the start, colons, quotes)."
+
+
 def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, Lines]:
     """Parse YAML text; raise ContentError naming the file and line on bad syntax."""
     problems: list[Problem] = []
@@ -81,7 +106,7 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, Lines]:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + first_line if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
-        raise ContentError([Problem(file, "", f"this is not valid YAML ({reason})", line)]) from None
+        raise ContentError([Problem(file, "", f"this is not valid YAML: {yaml_in_words(exc, reason)}", line)]) from None
     lines: Lines = {}
     if node is not None:
         _walk(node, (), lines, file, problems)
@@ -138,6 +163,11 @@ def _friendly(error: dict) -> str:
         return "this field is missing"
     if kind == "extra_forbidden":
         return "unknown field (check the spelling)"
+    if kind == "string_type" and isinstance(error.get("input"), dict):
+        return ("this text has a colon and a space (': ') in it, so it was read as a field name. "
+                'Put the whole text in double quotes, like "Note: ...".')
+    if kind == "string_type" and isinstance(error.get("input"), list):
+        return "this should be one text, not a list. Remove the '-' at the start of the line."
     msg = msg[0].lower() + msg[1:]
     if "input" in error and kind not in ("value_error", "assertion_error"):
         msg += f" (found {error['input']!r})"
@@ -346,8 +376,8 @@ def _missing_quote(faq_section: schema.FaqSection, faq_lines: Lines, other_file:
         return False
     where = f"{other_file}, line {other_line}" if other_line else other_file
     problems.append(Problem(
-        faq_section.file, "", f"this answer no longer says '{words}', which {what} ({where}, field '{field}') "
-        f"repeats. If you meant to change the answer, change it in {Path(other_file).name} too; "
+        faq_section.file, "", f"this answer no longer says '{words}', but {what} repeats these words "
+        f"({where}, field '{field}'). If you meant to change the answer, change {Path(other_file).name} too; "
         f"if not, undo your change here.", _body_line(faq_section, faq_lines, words)))
     return True
 
@@ -373,7 +403,7 @@ def _check_explorers(parts: dict[str, Any], part_lines: dict[str, Lines], faq: d
             field = f"questions[{i}].passage"
             line = _line_for(("questions", i, "passage"), quiz_lines)
             if _missing_quote(faq[q.faq], faq_lines[faq[q.faq].file], quiz_file, line, field, q.passage,
-                              "the knowledge check quotes", problems):
+                              "the knowledge check", problems):
                 continue
             problems.append(Problem(quiz_file, f"questions[{i}].passage",
                                     f"this passage is not an exact quote from the FAQ section '{q.faq}' "
