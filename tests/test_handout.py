@@ -71,6 +71,22 @@ def test_text_layer_carries_the_key_facts_and_phone(written, content):
     assert content.text(content.ui.disclaimer) in text
 
 
+def test_each_language_prints_its_own_plain_words(written):
+    from clinic_explainer import content as content_mod
+    for locale in ("en", "es"):
+        c = content_mod.load(locale=locale)
+        text = text_of(PdfReader(written[f"microneedling-{locale}-letter.pdf"]))
+        squeeze = lambda s: re.sub(r"\s+", " ", s)  # noqa: E731
+        assert c.ui.handout.title in text and c.clinic.phone in text
+        for sid in c.page("recovery").faq:
+            if sid != "warning-signs":  # printed as the full red flags list instead
+                assert squeeze(c.plain.for_faq(sid).in_short)[:60] in text, (locale, sid)
+        for step in c.aftercare.steps:
+            assert squeeze(step.text) in text, (locale, step.id)
+        for level in c.red_flags.levels:
+            assert level.label in text, (locale, level.id)
+
+
 def test_fonts_are_embedded_and_the_chart_is_vector(written):
     for path in written.values():
         fonts = fonts_of(PdfReader(path))

@@ -90,8 +90,7 @@ def faq_summary(c) -> list[tuple[str, Markup]]:
         if sid == WARNING_SIGNS_FAQ:
             continue
         s = c.faq[sid]
-        plain = getattr(c, "plain", None)  # plain.yml: the "In short" version of each answer
-        short = plain.for_faq(sid) if plain is not None else None
+        short = c.plain.for_faq(sid)  # plain.yml: the "In short" version of the answer
         out.append((s.front.question, Markup(markdown(short.in_short if short is not None else s.body))))
     return out
 
