@@ -24,3 +24,9 @@ def test_settings_file_loads_with_the_safety_settings():
 
 def test_compression_is_an_application_hook():
     assert hooks.compress in hooks.APPLICATION_HOOKS
+
+
+def test_a_stuck_cell_is_stopped():
+    config = PyFileConfigLoader("voila.py", path=str(CONFIG_DIR)).load_config()
+    assert 0 < config.VoilaExecutor.timeout <= 120
+    assert config.MappingKernelManager.cull_connected is True  # idle open tabs too (kernel-watch.js tells)

@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover - e.g. a conda environment without brotl
 
 from .kernels import kernel_lifecycle
 from .notice_page import add_routes
+from .security import secure
 from .ws_guard import guard_application
 
 Hook = Callable[[Application, object], None]
@@ -175,6 +176,7 @@ APPLICATION_HOOKS: list[Hook] = [
     kernel_lifecycle,   # kernels.py: admission cap, busy page, kernels freed when pages close
     add_routes,         # notice_page.py: static files and words of the kernel notices
     clinic_assets,
+    secure,             # security.py: CSP and other headers, no identity cookie, branded error pages
 ]
 
 

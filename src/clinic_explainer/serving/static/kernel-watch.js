@@ -67,6 +67,11 @@
     box.appendChild(button);
     document.body.appendChild(box);
     button.focus();
+    /* widgets still being drawn get switched off too */
+    var again = 0, timer = window.setInterval(function () {
+      disableWidgets();
+      if (++again >= 5) { window.clearInterval(timer); }
+    }, 1000);
   }
 
   function later() {
