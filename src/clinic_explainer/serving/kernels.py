@@ -305,6 +305,20 @@ def admitting(handler_class: type, gate: Gate) -> type:
                 self._clinic_rendering = False
                 gate.rendering -= 1
 
+        def flush(self, include_footers=False):
+            # Hold the first bytes until the template's part before the cells is there (it ends
+            # where the kernel starts, at the page config): the security headers hash the inline
+            # scripts of the first chunk (security.py), and Voila flushes earlier than that.
+            if not include_footers and not self._headers_written:  # finish() flushes with footers
+                buffered = b"".join(self._write_buffer)
+                if b'id="jupyter-config-data"' not in buffered and len(buffered) < 256 * 1024:
+                    from tornado.concurrent import Future
+
+                    done = Future()
+                    done.set_result(None)
+                    return done
+            return super().flush(include_footers)
+
         def on_connection_close(self):
             self._release()
             super().on_connection_close()

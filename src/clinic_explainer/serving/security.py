@@ -87,7 +87,7 @@ def known_page_scripts() -> list[str]:
 
 def policy(hashes: list[str] = (), known: list[str] = ()) -> str:
     parts = dict(POLICY)
-    if hashes:
+    if hashes or known:
         parts["script-src"] = " ".join([parts["script-src"], *dict.fromkeys([*hashes, *known])])
     return "; ".join(f"{k} {v}" for k, v in parts.items())
 
