@@ -70,6 +70,7 @@ bench: setup chromium
 	$(PY) benchmarks/bench_timeline.py
 	$(PY) benchmarks/bench_serving.py
 	$(PY) benchmarks/bench_phone.py
+	$(PY) benchmarks/bench_load.py
 
 ## strip: remove outputs from the notebooks before a commit
 strip: setup

@@ -65,5 +65,5 @@ def test_the_explainer_runs_under_the_policy_without_violations(phone_page, voil
     violations = []
     phone_page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
     open_app(phone_page, voila_url, "patient_explainer.ipynb")
-    assert phone_page.locator(".jupyter-widgets").count() > 0
+    phone_page.wait_for_selector(".jupyter-widgets", timeout=60_000)  # the widget client has booted
     assert violations == []

@@ -282,6 +282,18 @@ class Gate:
                 await self._shutdown(kernel_id)
 
 
+def _cell_count(handler, notebook: str | None) -> int:
+    """Cells of the notebook a page renders (Voila's lab template writes a progress script per cell)."""
+    import json
+    from pathlib import Path
+
+    try:
+        root = Path(handler.contents_manager.root_dir)
+        return len(json.loads((root / (notebook or "")).read_text())["cells"])
+    except Exception:
+        return 0
+
+
 def admitting(handler_class: type, gate: Gate) -> type:
     """The page handler, asking the gate before a kernel is started or taken from the pool."""
 
@@ -295,6 +307,7 @@ def admitting(handler_class: type, gate: Gate) -> type:
                 return self.notice(kind)
             gate.rendering += 1
             self._clinic_rendering = True
+            self.request.clinic_cell_count = _cell_count(self, notebook)  # for the CSP (security.py)
             try:
                 return await super().get(path)
             finally:

@@ -92,6 +92,12 @@ def policy(hashes: list[str] = (), known: list[str] = ()) -> str:
     return "; ".join(f"{k} {v}" for k, v in parts.items())
 
 
+def _progress_hashes(cells: int) -> list[str]:
+    """Voila's lab template writes ``voila_process(i, n)`` (loading text) before each cell."""
+    return script_hashes(b"".join(
+        b"<script>\n            voila_process(%d, %d)\n          </script>" % (i, cells) for i in range(1, cells + 1)))
+
+
 def make_transform(content_source):
     """An OutputTransform class; ``content_source()`` gives the content for error pages."""
     known = known_page_scripts()
@@ -99,7 +105,7 @@ def make_transform(content_source):
     class SecurityHeaders(OutputTransform):
         def __init__(self, request):
             super().__init__(request)
-            self._replaced = False
+            self.request, self._replaced = request, False
 
         def transform_first_chunk(self, status_code, headers, chunk, finishing):
             html = headers.get("Content-Type", "").startswith("text/html")
@@ -109,7 +115,8 @@ def make_transform(content_source):
                 headers["Content-Length"] = str(len(chunk))
                 headers["Content-Type"] = "text/html; charset=UTF-8"
                 self._replaced = True
-            headers["Content-Security-Policy"] = policy(script_hashes(chunk), known) if html else policy()
+            progress = _progress_hashes(getattr(self.request, "clinic_cell_count", 0))
+            headers["Content-Security-Policy"] = policy(script_hashes(chunk), known + progress) if html else policy()
             for name, value in HEADERS.items():
                 headers[name] = value
             return status_code, headers, chunk
