@@ -38,7 +38,7 @@ def test_skin_explorer_slider_with_keyboard(desktop_page, voila_url, content):
     assert "At 2 mm" in page.inner_text("body")
     page.locator(".widget-slider .noUi-handle, .widget-slider [role='slider']").first.focus()
     page.keyboard.press("Home")
-    page.wait_for_function("document.body.innerText.includes('At 0.25 mm')")
+    page.wait_for_function("() => document.body.innerText.includes('At 0.25 mm')")
     assert content.ui.skin.schematic_note in page.inner_text("body")
     assert_clean(page)
     screenshot(page, "skin-desktop")
