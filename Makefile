@@ -37,8 +37,10 @@ serve: setup
 	$(PY) -m clinic_explainer.serving.launcher --port $(PORT)
 
 ## lab: the series in JupyterLab, with trainer notes, for training sessions
+## (View > Presentation Mode: projector type; notebooks are saved exactly as committed)
 lab: setup
-	CLINIC_EXPLAINER_MODE=training $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(SUDO),,--allow-root)
+	CLINIC_EXPLAINER_MODE=training $(VENV)/bin/jupyter lab --notebook-dir=notebooks \
+	  --ContentsManager.pre_save_hook=clinic_explainer.lab.keep_committed_form $(if $(SUDO),,--allow-root)
 
 ## check: validate content/ (for content editors)
 check: setup
@@ -71,6 +73,7 @@ bench: setup chromium
 	$(PY) benchmarks/bench_serving.py
 	$(PY) benchmarks/bench_phone.py
 	$(PY) benchmarks/bench_load.py
+	$(PY) benchmarks/bench_slider.py
 
 ## strip: remove outputs from the notebooks before a commit
 strip: setup

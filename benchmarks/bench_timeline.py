@@ -24,6 +24,7 @@ from pathlib import Path
 from clinic_explainer import content as content_mod
 from clinic_explainer.chart import RENDER_ENV, RENDERS, TimelineChart
 from clinic_explainer.serving.launcher import voila_command
+from clinic_explainer.timeline_view import MARKER_ENV
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS, RENDERED, Server, free_port  # noqa: E402
@@ -82,6 +83,7 @@ def voila(render: str, log_dir: Path) -> Server:
     port = free_port()
     argv, env = voila_command(port)
     env[RENDER_ENV] = render
+    env[MARKER_ENV] = "kernel"  # a new PNG per step: what this benchmark times (bench_slider: the client marker)
     return Server(argv, env, f"http://127.0.0.1:{port}/", log_dir / f"voila-{render}.log")
 
 

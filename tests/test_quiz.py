@@ -88,8 +88,11 @@ def test_true_false_options_come_from_the_locale(content):
 
 def widget_state(view) -> str:
     """Everything the widgets would send to the browser."""
-    return json.dumps([child.get_state() for child in view.children] +
-                      [b.get_state() for b in view.children[4].children], default=str)
+    def walk(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+    return json.dumps([child.get_state() for child in walk(view)], default=str)
 
 
 def test_answer_key_stays_in_the_kernel_until_answered(content):
@@ -117,7 +120,7 @@ def test_view_walks_through_the_quiz_and_ends_with_score_and_review(content):
         if i == 0:
             assert content.ui.quiz.incorrect in view.feedback
         view.next()
-    summary = view.children[2].value
+    summary = view._prompt.value
     assert content.text(content.ui.quiz.score, score=total - 1, total=total) in summary
     assert content.ui.quiz.review_heading in summary
     assert content.faq[content.quiz.questions[0].faq].front.question in summary
@@ -140,10 +143,15 @@ def test_teach_back_only_in_training_mode(content, monkeypatch):
         return view
 
     monkeypatch.setenv("CLINIC_EXPLAINER_MODE", "training")
-    assert prompt in answer_up_to_teach_back().feedback
+    view = answer_up_to_teach_back()
+    # beside its own question, numbered as the quiz numbers it
+    number = content.text(content.ui.quiz.progress, n=q_index + 1, total=len(content.quiz.questions))
+    assert prompt in view.teach_back and number in view.teach_back
+    assert f"<strong>{number}:</strong>" in teach_back_prompts(content).data
     assert prompt in teach_back_prompts(content).data
     monkeypatch.setenv("CLINIC_EXPLAINER_MODE", "patient")
-    assert prompt not in answer_up_to_teach_back().feedback
+    view = answer_up_to_teach_back()
+    assert prompt not in view.feedback and view.teach_back == ""
     assert teach_back_prompts(content).data == ""
 
 

@@ -31,8 +31,39 @@ def test_slider_is_labelled_and_card_follows_it(view, content):
     assert content.timeline.phases[1].label in view.card
     assert "30 hours" in view.card
     assert view.card != start_card
-    assert view.chart_png != start_png and view.chart_png.startswith(b"\x89PNG")
+    # client marker: one background PNG for every step, the page moves the marker
+    assert view.chart_png == start_png and view.chart_png.startswith(b"\x89PNG")
     assert view.chart.position == 30
+
+
+def test_every_stop_is_in_the_page_for_the_marker_readout_and_screen_readers(view, content):
+    """The page shows any stop without the kernel: readout words, marker place, alt position."""
+    import html
+    import json
+
+    readout = view.readout
+    assert 'aria-hidden="true"' in readout  # the handle speaks the same words (aria-valuetext)
+    stops = json.loads(html.unescape(re.search(r'data-ce-stops="([^"]*)"', readout).group(1)))
+    assert len(stops) == len(view._slider.options)
+    healing = content.timeline.phases[2]
+    i = [h for _, h in view._slider.options].index(72)
+    assert stops[i]["v"] == f"3 days: {healing.label}"
+    assert "3 days" in stops[i]["p"] and healing.label in stops[i]["p"]
+    xs = [s["x"] for s in stops]
+    assert xs == sorted(xs) and 0 < xs[0] < xs[-1] < 1
+    assert all(0 < s["top"] < s["label"] < s["bottom"] < 1 for s in stops)
+    assert stops[0]["align"] == "l" and stops[-1]["align"] == "r"
+    overlay = view.marker_overlay
+    assert content.ui.timeline.you_are_here in overlay and "@@position@@" in overlay
+    assert "aria-live" not in view.card  # the card is read on demand, not on every step
+
+
+def test_kernel_marker_sends_a_new_png_per_step(content):
+    view = TimelineView(content, now=lambda: NOW, marker="kernel")
+    first = view.chart_png
+    view.hours = 30
+    assert view.chart_png != first and view.chart_png.startswith(b"\x89PNG")
+    assert "30 hours" in view.marker_overlay
 
 
 def test_every_stop_renders_without_error(view, content):

@@ -1,5 +1,7 @@
 """The candidacy explorer: checkboxes and Yes / No / Not sure questions -> a list for the appointment.
 
+Each question's answers are a radio group named by the question.
+
 Answers live only in this widget's kernel memory; nothing is saved, sent or logged. Every
 callback catches errors and shows the clinic's friendly message instead of a traceback.
 """
@@ -76,10 +78,13 @@ class CandidacyView(ReadyPlaceholder, w.VBox):
         self._areas = {item.id: w.Checkbox(value=False, description=item.label, indent=False, layout=full)
                        for item in c.candidacy.areas}
         options = [(s.yes, "yes"), (s.no, "no"), (s.not_sure, "not-sure")]
-        self._questions = {
-            q.id: w.ToggleButtons(options=options, value=None, style={"button_width": "auto"},
-                                  tooltips=[f"{q.question} {label}" for label, _ in options])
-            for q in c.candidacy.contraindications}
+        # one radio group per question, named by it (a11y.js): one Tab stop, arrow keys choose
+        self._questions = {q.id: w.RadioButtons(options=options, value=None, orientation="horizontal",
+                                                layout=w.Layout(width="auto"))
+                           for q in c.candidacy.contraindications}
+        for q_id, group in self._questions.items():
+            group.add_class("ce-answers")
+            group.add_class(f"ce-labelledby-q-{q_id}")
         for key, box in self._concerns.items():
             box.observe(lambda ch, k=key: self._on_change(self.model.set_concern, k, ch["new"]), names="value")
         for key, box in self._areas.items():

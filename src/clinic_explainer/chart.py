@@ -192,6 +192,27 @@ class TimelineChart:
             buf, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
         return buf.getvalue()
 
+    def marker_geometry(self, hours: float) -> dict[str, float | str]:
+        """Where the marker for ``hours`` sits on the PNG, as fractions of its width and height.
+
+        ``x``: the line's left edge from the image's left; ``top`` / ``bottom``: the line's ends
+        from the image's top; ``label``: the label's centre from the top; ``align``: l, c or r
+        (the label's side, as the drawn marker). The page moves a CSS marker with these, so a
+        slider step needs no new PNG.
+        """
+        if self._background is None:
+            self.png()  # lays the figure out
+        width, height = self.canvas.get_width_height()
+        x, _ = self.ax.transData.transform((float(hours), 0.0))
+        _, y_bottom = self.ax.transAxes.transform((0.0, 0.0))
+        _, y_top = self.ax.transAxes.transform((0.0, 1 / TOP))
+        _, y_label = self.ax.transData.transform((float(hours), 0.9))
+        u, horizon = _forward(float(hours)), _forward(self.model.horizon_hours)
+        align = "l" if u < 0.1 * horizon else "r" if u > 0.9 * horizon else "c"
+        return {"x": round(float(x) / width, 4), "top": round(1 - float(y_top) / height, 4),
+                "bottom": round(1 - float(y_bottom) / height, 4), "label": round(1 - float(y_label) / height, 4),
+                "align": align}
+
     def invalidate(self) -> None:
         """Forget the cached background (after changing a static artist)."""
         self._background = None
@@ -199,9 +220,14 @@ class TimelineChart:
     def save(self, path, **kwargs) -> None:
         self.fig.savefig(path, **kwargs)
 
-    def alt_text(self) -> str:
+    def position_text(self, hours: float) -> str:
+        """'you are here: 3 days (Healing under the skin)', the end of the chart's description."""
+        t = self.content.ui.timeline
+        return f"{t.you_are_here.lower()}: {describe_position(hours, self.content)} ({self.model.at(hours).phase.label})"
+
+    def alt_text(self, position: str | None = None) -> str:
+        """The chart's text equivalent; ``position`` replaces the marker's words (a template)."""
         t = self.content.ui.timeline
         stages = "; ".join(p.label for p in self.model.phases)
-        position = f"{t.you_are_here.lower()}: {describe_position(self.position, self.content)} " \
-                   f"({self.model.at(self.position).phase.label})"
-        return self.content.text(t.alt_text, stages=stages, position=position)
+        return self.content.text(t.alt_text, stages=stages,
+                                 position=self.position_text(self.position) if position is None else position)

@@ -19,10 +19,11 @@ class StartHereView(ReadyPlaceholder, w.VBox):
         self._choices = w.ToggleButtons(options=[c.label for c in sh.choices], value=None,
                                         description="", style={"button_width": "auto"},
                                         layout=w.Layout(flex_flow="row wrap"))
+        self._choices.add_class("ce-labelledby-start-here")  # a group named by the question, aria-pressed
         self._result = w.HTML()
         self._choices.observe(self._update, names="value")
         self.add_class("ce-widget")
-        self.children = [w.HTML(f'<div class="ce"><h2>{esc(sh.question)}</h2></div>'), self._choices, self._result]
+        self.children = [w.HTML(f'<div class="ce"><h2 id="start-here">{esc(sh.question)}</h2></div>'), self._choices, self._result]
 
     def choose(self, label: str) -> None:
         self._choices.value = label

@@ -15,7 +15,7 @@ from IPython.display import HTML
 
 from . import content as content_mod
 from .facilitator import note_html
-from .html import esc, markdown, section, ul
+from .html import esc, external_link, markdown, section, ul, with_phone_links
 from .mode import is_training_mode
 
 INDEX_NOTEBOOK = "00_index.ipynb"
@@ -148,7 +148,7 @@ def red_flags_html(c=None) -> str:
         flags = [f.text for f in rf.flags if f.level == level.id]
         if flags:
             groups.append(f'<div class="ce-urgency ce-urgency-{min(rank, 2)}"><strong>{esc(level.label)}</strong>'
-                          f"{ul(flags)}<p>{esc(level.action)}</p></div>")
+                          f"{ul(flags)}<p>{with_phone_links(level.action, c.clinic.phone)}</p></div>")
     draft = f'<p class="ce-draft">{esc(c.ui.draft_label)}</p>' if rf.status == "draft" else ""
     return draft + "".join(groups)
 
@@ -170,12 +170,13 @@ def _cited_sources(page, c) -> list[str]:
     return ids
 
 
-def source_line(source) -> str:
+def source_line(source, c=None) -> str:
+    note = _c(c).ui.external_link
     text = f"{esc(source.title)} {esc(source.publisher)}, {source.year}."
     if source.doi:
-        text += f' doi:<a href="https://doi.org/{esc(source.doi)}">{esc(source.doi)}</a>'
+        text += f" doi:{external_link(f'https://doi.org/{source.doi}', source.doi, note)}"
     elif source.url:
-        text += f' <a href="{esc(source.url)}">{esc(source.url)}</a>'
+        text += f" {external_link(source.url, source.url, note)}"
     return text
 
 
@@ -190,13 +191,14 @@ def review_line(review, c) -> str:
 def footer_html(page_id: str, c=None) -> str:
     c = _c(c)
     page = c.page(page_id)
-    sources = "".join(f"<li>{source_line(c.sources[s])}</li>" for s in _cited_sources(page, c))
+    sources = "".join(f"<li>{source_line(c.sources[s], c)}</li>" for s in _cited_sources(page, c))
     reviews = "".join(f"<li><em>{esc(c.faq[sid].front.question)}</em> {esc(review_line(c.faq[sid].front, c))}</li>"
                       for sid in page.faq)
     if any(c.plain.for_faq(sid) for sid in page.faq):
         reviews += f"<li>{esc(c.ui.plain_review)}</li>"
     contact = (f'<section class="ce-disclaimer"><h2>{esc(c.text(c.ui.contact_heading))}</h2>'
-               f"<p>{esc(c.clinic.contact_line)}</p><p>{esc(c.clinic.after_hours_line)}</p>"
+               f"<p>{with_phone_links(c.clinic.contact_line, c.clinic.phone)}</p>"
+               f"<p>{with_phone_links(c.clinic.after_hours_line, c.clinic.phone)}</p>"
                f"<p>{esc(c.clinic.emergency_line)}</p><p>{esc(c.text(c.ui.disclaimer))}</p></section>")
     back = "" if page.notebook == INDEX_NOTEBOOK else \
         f'<p class="ce-nav"><a href="{c.link(INDEX_NOTEBOOK)}">&larr; {esc(c.ui.back_to_index)}</a></p>'
@@ -247,7 +249,7 @@ def contents(page_id: str, c=None) -> HTML:
     """In-page links to each FAQ part (the long patient explainer)."""
     c = _c(c)
     links = "".join(f'<li><a href="#faq-{esc(s)}">{esc(c.faq[s].front.question)}</a></li>' for s in c.page(page_id).faq)
-    return HTML(f'<nav class="ce" aria-label="Contents"><ul class="ce-toc">{links}</ul></nav>')
+    return HTML(f'<nav class="ce" aria-label="{esc(c.ui.contents_label)}"><ul class="ce-toc">{links}</ul></nav>')
 
 
 def trainer_notes(page_id: str, c=None) -> HTML:

@@ -25,10 +25,7 @@ def feedback_html(fb: Feedback, c, training: bool) -> str:
     s = c.ui.quiz
     verdict = s.correct if fb.correct else s.incorrect
     right = "" if fb.correct else f"<p>{esc(c.text(s.right_answer, label=fb.right_option))}</p>"
-    teach = ""
-    if training and fb.teach_back:
-        teach = (f'<aside class="ce-notes ce-teach-back"><h4>{esc(s.teach_back_heading)}</h4>'
-                 f"<p>{esc(fb.teach_back)}</p></aside>")
+    teach = ""  # training: the teach-back prompt sits beside its question (teach_back_html)
     cls = "ce-right" if fb.correct else "ce-wrong"
     return (f'<div class="ce"><section class="ce-card ce-feedback {cls}" role="status" aria-live="polite">'
             f'<p class="ce-phase"><strong>{esc(verdict)}</strong></p>{right}<p>{esc(fb.explanation)}</p>'
@@ -50,16 +47,28 @@ def summary_html(session: QuizSession, c) -> str:
             f'<p class="ce-phase"><strong>{esc(score)}</strong></p>{rest}</section></div>')
 
 
+def teach_back_html(prompt: str | None, progress: str, c) -> str:
+    """The current question's teach-back prompt, for the trainer, beside the question."""
+    if not prompt:
+        return ""
+    s = c.ui.quiz
+    return (f'<div class="ce"><aside class="ce-notes ce-teach-back"><h3>{esc(s.teach_back_heading)}</h3>'
+            f'<p class="ce-caption">{esc(progress)}</p><p>{esc(prompt)}</p></aside></div>')
+
+
 def teach_back_prompts(c=None) -> HTML:
     """Every teach-back prompt, for the trainer; empty in patient mode."""
     if not is_training_mode():
         return HTML("")
     c = c or content_mod.load()
     s = c.ui.quiz
-    items = "".join(f"<li><em>{esc(q.prompt)}</em><br>{esc(q.teach_back)}</li>"
-                    for q in c.quiz.questions if q.teach_back)
+    total = len(c.quiz.questions)
+    # numbered as the quiz numbers its questions ("Question 2 of 19"), so they line up
+    items = "".join(f'<li><strong>{esc(c.text(s.progress, n=n, total=total))}:</strong> <em>{esc(q.prompt)}</em>'
+                    f"<br>{esc(q.teach_back)}</li>"
+                    for n, q in enumerate(c.quiz.questions, start=1) if q.teach_back)
     return HTML(f'<div class="ce"><aside class="ce-notes ce-teach-back"><h2>{esc(s.teach_back_heading)}</h2>'
-                f"<ol>{items}</ol></aside></div>")
+                f'<ul class="ce-teach-list">{items}</ul></aside></div>')
 
 
 class QuizView(ReadyPlaceholder, w.VBox):
@@ -73,6 +82,7 @@ class QuizView(ReadyPlaceholder, w.VBox):
         self._progress = w.HTML()
         self._prompt = w.HTML()
         self._choices = w.RadioButtons(options=[], value=None, layout=w.Layout(width="auto", max_width="760px"))
+        self._choices.add_class("ce-labelledby-quiz-prompt")  # a radio group named by the question
         self._check = w.Button(description=s.check, button_style="primary", layout=w.Layout(width="auto"))
         self._next = w.Button(description=s.next, layout=w.Layout(width="auto", display="none"))
         self._restart = w.Button(description=s.restart, layout=w.Layout(width="auto", display="none"))
@@ -83,8 +93,13 @@ class QuizView(ReadyPlaceholder, w.VBox):
         self._restart.on_click(lambda _: self._safe(self._on_restart))
         self.add_class("ce-widget")
         self.add_class("ce-quiz")
-        self.children = [w.HTML(f'<div class="ce"><h2>{esc(s.heading)}</h2></div>'), self._progress, self._prompt,
-                         self._choices, w.HBox([self._check, self._next, self._restart]), self._feedback,
+        self._teach = w.HTML()
+        question = w.VBox([self._progress, self._prompt, self._choices, w.HBox([self._check, self._next, self._restart])])
+        if is_training_mode():  # the trainer's teach-back prompt beside its own question
+            row = w.HBox([question, self._teach])
+            row.add_class("ce-quiz-row")
+            question = row
+        self.children = [w.HTML(f'<div class="ce"><h2>{esc(s.heading)}</h2></div>'), question, self._feedback,
                          self._message]
         self._safe(self._show_question)
 
@@ -110,6 +125,10 @@ class QuizView(ReadyPlaceholder, w.VBox):
         return self._message.value
 
     @property
+    def teach_back(self) -> str:
+        return self._teach.value
+
+    @property
     def options(self) -> tuple[str, ...]:
         return tuple(self._choices.options)
 
@@ -122,6 +141,7 @@ class QuizView(ReadyPlaceholder, w.VBox):
         c, s, session = self.content, self.content.ui.quiz, self.session
         self._message.value = ""
         self._feedback.value = ""
+        self._teach.value = ""
         if session.finished:
             self._progress.value = ""
             self._prompt.value = summary_html(session, c)
@@ -131,7 +151,10 @@ class QuizView(ReadyPlaceholder, w.VBox):
             self._restart.focus()
             return
         q = session.current()
-        self._progress.value = f'<div class="ce"><p class="ce-caption">{esc(c.text(s.progress, n=session.position + 1, total=session.total))}</p></div>'
+        progress = c.text(s.progress, n=session.position + 1, total=session.total)
+        self._progress.value = f'<div class="ce"><p class="ce-caption">{esc(progress)}</p></div>'
+        if is_training_mode():
+            self._teach.value = teach_back_html(q.teach_back, progress, c)
         self._prompt.value = f'<div class="ce"><p class="ce-question" id="quiz-prompt"><strong>{esc(q.prompt)}</strong></p></div>'
         self._choices.options = session.options(q)
         self._choices.value = None

@@ -20,7 +20,7 @@ def results_card_html(answer: Answer, c) -> str:
     else:
         nxt = t.last_phase
     return (
-        f'<div class="ce-card" role="region" aria-live="polite" aria-label="{esc(answer.phase.label)}">'
+        f'<div class="ce-card" role="region" aria-label="{esc(answer.phase.label)}">'
         f'<p class="ce-phase">{esc(describe_weeks(answer.hours, c))}: {esc(phase_title(answer.phase, c))}</p>'
         f"<h3>{esc(t.may_see)}</h3>{ul(answer.may_see)}"
         f"<h3>{esc(t.whats_next)}</h3><p>{esc(nxt)}</p>"
@@ -33,9 +33,9 @@ class ResultsView(TimelineSliderView):
 
     """Weeks since treatment: what results are typical then (the phases' own words)."""
 
-    def __init__(self, content=None, render: str | None = None, **kwargs):
-        super().__init__(content, render, **kwargs)
-        self.children = [self._message, self._slider, self._card, self._image, self._alt]
+    def __init__(self, content=None, render: str | None = None, marker: str | None = None, **kwargs):
+        super().__init__(content, render, marker, **kwargs)
+        self.children = [self._message, self._slider, self._readout, self._card, self._stage, self._alt]
         self._update()
 
     def _stops(self) -> list[float]:

@@ -279,6 +279,8 @@ class UiStrings(Strict):
     language_switch: Text
     back_to_index: Text
     skip_to_tool: Text
+    contents_label: Text
+    external_link: Text
     series_heading: Text
     open_app: Text
     audience_patient: Text

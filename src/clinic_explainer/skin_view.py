@@ -17,14 +17,16 @@ from matplotlib.patches import Polygon
 
 from . import content as content_mod
 from .guard import guarded
-from .html import esc, ul
+from .html import esc, readout_html, ul
 from .skin import Reach, SkinModel, format_mm
 from .placeholder import ReadyPlaceholder
 
 LAYER_COLOURS = ["#F2D4BD", "#E7A9A2", "#F5E6A8", "#DDE6C4"]
 NEEDLE_COLOUR = "#4A4F55"
 REPAIR_COLOUR = "#0072B2"  # Okabe-Ito blue: distinguishable from the layer colours
-NEEDLE_X = [1.2, 2.2, 3.2, 4.2, 5.2]
+NEEDLE_X = [1.0, 2.0, 3.0, 4.0]
+# Large type: the 560 px picture is shown about 345 px wide on a phone (labels ~12 px there).
+FONT = 14
 HALF_WIDTH = 0.09
 
 
@@ -37,7 +39,7 @@ def _boundary(x: np.ndarray, depth: float, wave: float) -> np.ndarray:
 
 
 class SkinFigure:
-    def __init__(self, content, model: SkinModel | None = None, size=(7.2, 4.4), dpi: int = 100):
+    def __init__(self, content, model: SkinModel | None = None, size=(5.6, 4.8), dpi: int = 100):
         self.content = content
         self.model = model or SkinModel(content)
         self.dpi = dpi
@@ -56,7 +58,7 @@ class SkinFigure:
         ax.set_xticks([])
         ticks = np.arange(0, bottom - 0.2, 0.5)
         ax.set_yticks(ticks, [format_mm(t) for t in ticks])
-        ax.set_ylabel(s.depth_axis, fontsize=10)
+        ax.set_ylabel(s.depth_axis, fontsize=FONT)
         for side in ("top", "right", "bottom"):
             ax.spines[side].set_visible(False)
         for i, span in enumerate(m.spans):
@@ -70,18 +72,18 @@ class SkinFigure:
             if span.layer.min_mm is not None:
                 rng = self.content.text(s.depth, n=f"{format_mm(span.layer.min_mm)}–{format_mm(span.layer.max_mm)}")
                 label += f"\n{rng}"
-            ax.text(9.85, mid, label, ha="right", va="center", fontsize=10, color="#222222")
+            ax.text(9.85, mid, label, ha="right", va="center", fontsize=FONT, color="#222222")
         ax.axhline(0, color="#8a6d5a", lw=1.2)
         self.needles = [ax.add_patch(Polygon([[0, 0]], closed=True, color=NEEDLE_COLOUR, zorder=4)) for _ in NEEDLE_X]
         (self.repair,) = ax.plot([], [], ls="none", marker="o", ms=4, mfc="none", mec=REPAIR_COLOUR, mew=1.3, zorder=5)
         self.depth_line = ax.axhline(0, xmin=0.05, xmax=0.54, color=NEEDLE_COLOUR, lw=0.8, ls=(0, (4, 3)), zorder=3)
-        self.depth_label = ax.text(5.55, 0, "", va="center", fontsize=10, color=NEEDLE_COLOUR, zorder=6)
-        ax.text(NEEDLE_X[-1] + 0.35, -0.22, s.needle_label, fontsize=10, color=NEEDLE_COLOUR, va="center")
-        self.repair_label = ax.annotate(s.repair_label, xy=(NEEDLE_X[2], 0), xytext=(6.0, 0), fontsize=10,
+        self.depth_label = ax.text(5.55, 0, "", va="center", fontsize=FONT, color=NEEDLE_COLOUR, zorder=6)
+        ax.text(NEEDLE_X[-1] + 0.35, -0.22, s.needle_label, fontsize=FONT, color=NEEDLE_COLOUR, va="center")
+        self.repair_label = ax.annotate(s.repair_label, xy=(NEEDLE_X[2], 0), xytext=(6.0, 0), fontsize=FONT,
                                         color=REPAIR_COLOUR, va="center",
                                         arrowprops={"arrowstyle": "->", "color": REPAIR_COLOUR, "lw": 1})
-        self.title = ax.set_title("", fontsize=12, loc="left")
-        ax.text(0.15, bottom - 0.06, s.schematic_note, fontsize=9, style="italic", color="#3a4550", va="bottom")
+        self.title = ax.set_title("", fontsize=FONT + 1, loc="left")
+        ax.text(0.15, bottom - 0.06, s.schematic_note, fontsize=FONT - 2, style="italic", color="#3a4550", va="bottom")
 
     def set_depth(self, depth_mm: float) -> None:
         d = self.model.clamp(depth_mm)
@@ -145,14 +147,17 @@ class SkinView(ReadyPlaceholder, w.VBox):
         options = [(depth_text(d, self.content), d) for d in self.model.depths()]
         self._slider = w.SelectionSlider(
             options=options, value=self.model.depths()[-1], description=s.slider_label, continuous_update=True,
-            style={"description_width": "initial"}, layout=w.Layout(width="100%", max_width="760px"))
+            readout=False, style={"description_width": "initial"}, layout=w.Layout(width="100%", max_width="760px"))
+        # a read-only readout the page keeps in step with the handle (a11y.js)
+        self._readout = w.HTML(readout_html([{"v": label} for label, _ in options], len(options) - 1))
         self._image = w.Image(format="png", layout=w.Layout(width="100%", max_width="760px", height="auto"))
         self._alt = w.HTML()
         self._card = w.HTML()
         self._message = w.HTML()
         self._slider.observe(self._on_slider, names="value")
         self.add_class("ce-widget")
-        self.children = [w.HTML(f'<div class="ce"><h2>{esc(s.heading)}</h2></div>'), self._slider, self._image,
+        self.children = [w.HTML(f'<div class="ce"><h2>{esc(s.heading)}</h2></div>'), self._slider, self._readout,
+                         self._image,
                          self._alt, self._card, w.HTML(f'<div class="ce">{facts_html(self.content)}</div>'),
                          self._message]
         self._update()
@@ -185,5 +190,5 @@ class SkinView(ReadyPlaceholder, w.VBox):
         self._image.value = self.figure.png()
         self._card.value = f'<div class="ce">{reach_html(reach, self.content)}</div>'
         self._alt.value = (f'<div class="ce"><p class="ce-caption">{esc(self.content.ui.skin.schematic_note)}</p>'
-                           f'<p class="ce-visually-hidden">{esc(self.figure.alt_text(reach))}</p></div>')
+                           f'<span hidden data-ce-alt="{esc(self.figure.alt_text(reach))}"></span></div>')
         self._message.value = ""

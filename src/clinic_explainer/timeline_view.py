@@ -13,6 +13,7 @@ it is never written to disk and never logged (log lines name the failing step on
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from .calendar_export import build_ics, ready_html
 from .handout import HANDOUT_FILENAME, PDF_MIME, day_text, handout_pdf
 from .chart import TimelineChart, default_render
 from .guard import guarded, message_html
-from .html import esc, section, ul
+from .html import esc, readout_html, section, ul, with_phone_links
 from .pages import red_flags_html
 from .placeholder import ReadyPlaceholder
 from .timeline import (
@@ -50,10 +51,10 @@ def card_html(answer: Answer, c) -> str:
     contact = "".join(
         f'<li><strong>{esc(a.level.label)}:</strong> {esc(a.flag.text)}</li>' for a in answer.contact)
     # what to do for each level named above, e.g. the clinic's number and the after-hours route
-    actions = "".join(f"<p>{esc(a.level.label)}: {esc(a.level.action)}</p>"
+    actions = "".join(f"<p>{esc(a.level.label)}: {with_phone_links(a.level.action, c.clinic.phone)}</p>"
                       for a in {a.level.id: a for a in answer.contact}.values())
     return (
-        f'<div class="ce-card" role="region" aria-live="polite" aria-label="{esc(answer.phase.label)}">'
+        f'<div class="ce-card" role="region" aria-label="{esc(answer.phase.label)}">'
         f'<p class="ce-phase">{esc(describe_position(answer.hours, c))}: {esc(phase_title(answer.phase, c))}</p>'
         f"<h3>{esc(t.may_see)}</h3>{ul(answer.may_see)}"
         f"<h3>{esc(t.what_to_do)}</h3>{ul(answer.what_to_do)}"
@@ -72,10 +73,32 @@ def dates_html(model: RecoveryTimeline, treated_at: datetime, c, today: date | N
     return f'<div class="ce">{section(t.your_dates, ul(items, "ce-dates"), "ce-your-dates", level=3)}</div>'
 
 
-def chart_caption_html(chart: TimelineChart, c) -> str:
-    t = c.ui.timeline
-    return (f'<div class="ce"><p class="ce-caption">{esc(t.chart_caption)}</p>'
-            f'<p class="ce-visually-hidden">{esc(chart.alt_text())}</p></div>')
+def chart_caption_html(c) -> str:
+    """The visible caption; the chart's description is its image's alt (one text equivalent)."""
+    return f'<div class="ce"><p class="ce-caption">{esc(c.ui.timeline.chart_caption)}</p></div>'
+
+
+MARKER_ENV = "CLINIC_EXPLAINER_MARKER"
+MARKERS = ("client", "kernel")
+POSITION_TOKEN = "@@position@@"
+
+
+def default_marker() -> str:
+    """Where the "you are here" marker moves: "client" (default) or "kernel" (a new PNG per
+    step, the benchmark's baseline), from $CLINIC_EXPLAINER_MARKER."""
+    value = os.environ.get(MARKER_ENV, "client").strip().lower()
+    return value if value in MARKERS else "client"
+
+
+def marker_html(stop: dict, alt_template: str, label_text: str) -> str:
+    """The CSS "you are here" marker over the background chart, placed for ``stop``."""
+    align = {"l": "ce-marker-l", "r": "ce-marker-r"}.get(stop["align"], "ce-marker-c")
+    line = (f'left:{stop["x"] * 100:.2f}%;top:{stop["top"] * 100:.2f}%;'
+            f'height:{(stop["bottom"] - stop["top"]) * 100:.2f}%')
+    label = f'left:{stop["x"] * 100:.2f}%;top:{stop["label"] * 100:.2f}%'
+    return (f'<div class="ce-marker-layer" aria-hidden="true" data-ce-alt="{esc(alt_template)}">'
+            f'<div class="ce-marker-line" style="{line}"></div>'
+            f'<div class="ce-marker-label {align}" style="{label}">{esc(label_text)}</div></div>')
 
 
 class TimelineSliderView(ReadyPlaceholder, w.VBox):
@@ -83,21 +106,37 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
 
     Subclasses choose the slider's stops and labels and the card; the chart, the caption
     and the error handling are shared.
+
+    With the "client" marker (default) the chart's PNG is sent once, without the marker; a
+    CSS marker over it, the readout and the handle's spoken value move in the page on each
+    step (a11y.js, from per-stop data), while the kernel only sends the new card.
     """
 
-    def __init__(self, content=None, render: str | None = None, **kwargs):
+    def __init__(self, content=None, render: str | None = None, marker: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.content = c = content or content_mod.load()
         self.model = RecoveryTimeline(c)
+        self.marker = marker or default_marker()
+        if self.marker not in MARKERS:
+            raise ValueError(f"marker must be one of {MARKERS}, not {self.marker!r}")
         self.chart = TimelineChart(c, self.model, render=render or default_render())
-        options = [(self._label(h), h) for h in self._stops()]
+        stops = self._stops()
+        options = [(self._label(h), h) for h in stops]
         self._slider = w.SelectionSlider(options=options, value=0, description=c.ui.timeline.slider_label,
-                                         continuous_update=True, style={"description_width": "initial"},
-                                         layout=WIDTH)
+                                         continuous_update=True, readout=False,
+                                         style={"description_width": "initial"}, layout=WIDTH)
         self._card = w.HTML()
-        self._image = w.Image(format="png", layout=w.Layout(width="100%", max_width="600px", height="auto"))
-        self._alt = w.HTML()
+        self._image = w.Image(format="png", layout=w.Layout(width="100%", height="auto"))
+        self._overlay = w.HTML()
+        self._stage = w.Box([self._image, self._overlay])
+        self._stage.add_class("ce-chart-stage")
+        self._alt = w.HTML(chart_caption_html(c))
         self._message = w.HTML()
+        self._stop_data = [self._stop(h) for h in stops]
+        self._readout = w.HTML(readout_html(self._stop_data, 0))
+        if self.marker == "client":
+            self.chart.show_marker(False)
+            self._image.value = self.chart.png()  # the background, once
         self._slider.observe(self._on_slider, names="value")
         self.add_class("ce-widget")
 
@@ -109,6 +148,12 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
 
     def _card_html(self, answer: Answer) -> str:
         return card_html(answer, self.content)
+
+    def _stop(self, hours: float) -> dict:
+        """Everything the page needs to show stop ``hours`` without asking the kernel."""
+        geometry = self.chart.marker_geometry(hours) if self.marker == "client" else {}
+        return {"v": f"{self._label(hours)}: {self.model.at(hours).phase.label}",
+                "p": self.chart.position_text(hours), **geometry}
 
     # -- public, for tests and notebooks -------------------------------------------------
     @property
@@ -130,6 +175,14 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
         return bytes(self._image.value)
 
     @property
+    def marker_overlay(self) -> str:
+        return self._overlay.value
+
+    @property
+    def readout(self) -> str:
+        return self._readout.value
+
+    @property
     def message(self) -> str:
         return self._message.value
 
@@ -143,8 +196,14 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
         answer = self.model.at(self._slider.value)
         self._card.value = self._card_html(answer)
         self.chart.set_position(answer.hours)
-        self._image.value = self.chart.png()
-        self._alt.value = chart_caption_html(self.chart, self.content)
+        if self.marker == "kernel":
+            self._image.value = self.chart.png()
+            self._overlay.value = (f'<div class="ce-marker-layer" aria-hidden="true" '
+                                   f'data-ce-alt="{esc(self.chart.alt_text())}"></div>')
+        elif not self._overlay.value:  # once: the page script moves it from here on
+            stop = self._stop_data[self._slider.index]
+            self._overlay.value = marker_html(stop, self.chart.alt_text(POSITION_TOKEN),
+                                              self.content.ui.timeline.you_are_here)
         self._message.value = ""
 
 
@@ -152,8 +211,8 @@ class TimelineView(TimelineSliderView):
     placeholder = "timeline"
 
     def __init__(self, content=None, now: Callable[[], datetime] | None = None,
-                 render: str | None = None, **kwargs):
-        super().__init__(content, render, **kwargs)
+                 render: str | None = None, marker: str | None = None, **kwargs):
+        super().__init__(content, render, marker, **kwargs)
         c = self.content
         self.tz = ZoneInfo(c.clinic.timezone)
         self._now = now or (lambda: datetime.now(self.tz))
@@ -182,7 +241,7 @@ class TimelineView(TimelineSliderView):
         date_box = w.VBox([self.date_picker, self.time_picker, self._date_help, self._dates,
                            self.calendar_button, self._calendar, self.handout_button, self._handout])
         date_box.add_class("ce-date-box")
-        self.children = [self._message, self._slider, self._card, self._image, self._alt, date_box,
+        self.children = [self._message, self._slider, self._readout, self._card, self._stage, self._alt, date_box,
                          self._red_flags]
         self._set_personal(None)
         self._update()

@@ -19,9 +19,10 @@ def test_candidacy_explorer_with_mouse_and_keyboard(phone_page, voila_url, conte
     page.keyboard.press("Space")
     assert page.get_by_label(content.candidacy.areas[1].label).is_checked()
     # keyboard: answer a question "Yes"
-    yes = page.locator(".widget-toggle-buttons").nth(0).get_by_role("button", name=content.ui.candidacy.yes)
+    question = content.candidacy.contraindications[0].question
+    yes = page.get_by_role("radiogroup", name=question).get_by_role("radio", name=content.ui.candidacy.yes)
     yes.focus()
-    page.keyboard.press("Enter")
+    page.keyboard.press("Space")
     page.wait_for_selector(f".ce-guidance :text('{content.candidacy.contraindications[0].tell_dermatologist}')")
     text = " ".join(page.locator(".ce-guidance").inner_text().split())
     assert content.candidacy.decider in text

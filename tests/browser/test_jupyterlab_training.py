@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from clinic_explainer.content import notebooks_root
+from clinic_explainer.lab import SAVE_HOOK_OPTION
 
 from .conftest import screenshot
 from .servers import Server, free_port
@@ -26,15 +27,16 @@ def lab_url(tmp_path_factory):
     shutil.copytree(notebooks_root(), root)
     argv = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.root_dir={root}", "--IdentityProvider.token=", "--ServerApp.password=",
-            "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True",
+            "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True", SAVE_HOOK_OPTION,
             *(["--allow-root"] if os.geteuid() == 0 else [])]
     url = f"http://127.0.0.1:{port}/"
     with Server(argv, env, url + "api/status", log_path):
-        yield url
+        yield url, root
 
 
 def test_knowledge_check_in_jupyterlab_shows_trainer_notes(desktop_page, lab_url, content):
     page = desktop_page
+    lab_url, root = lab_url
     page.goto(lab_url + "lab/tree/05_knowledge_check.ipynb")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                            " && window.jupyterapp.shell.currentWidget.sessionContext"
@@ -53,3 +55,34 @@ def test_knowledge_check_in_jupyterlab_shows_trainer_notes(desktop_page, lab_url
     assert page.locator(".ce-widget .widget-radio-box, .ce-widget .jupyter-button").count() > 0
     notes.scroll_into_view_if_needed()
     screenshot(page, "lab-knowledge-check-training", full=False)
+
+    # presentation mode (View > Presentation Mode): projector type, the teach-back prompt beside its question
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.evaluate("window.jupyterapp.commands.execute('application:toggle-presentation-mode')")
+    page.wait_for_selector(".jp-mod-presentationMode")
+    # answer (mouse) up to the first question with a teach-back prompt
+    q_index = next(i for i, q in enumerate(content.quiz.questions) if q.teach_back)
+    for _ in range(q_index):
+        page.locator(".ce-quiz input[type='radio']").first.check()
+        page.get_by_role("button", name=content.ui.quiz.check).click()
+        page.get_by_role("button", name=content.ui.quiz.next).click()
+    teach = page.locator(".ce-quiz-row .ce-teach-back").first
+    teach.wait_for()
+    teach.scroll_into_view_if_needed()
+    assert content.quiz.questions[q_index].teach_back in teach.inner_text()
+    n = content.text(content.ui.quiz.progress, n=q_index + 1, total=len(content.quiz.questions))
+    assert n in teach.inner_text()
+    prompt = page.locator(".ce-quiz-row #quiz-prompt").first
+    p_box, t_box = prompt.bounding_box(), teach.bounding_box()
+    assert t_box["x"] > p_box["x"] + p_box["width"] - 1 and t_box["y"] < p_box["y"] + p_box["height"]
+    sizes = page.evaluate("() => ['.ce p', '.ce-widget label', '.ce-quiz-row .ce-teach-back p']"
+                          ".map(s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))")
+    assert min(sizes) >= 24, sizes
+    screenshot(page, "lab-knowledge-check-presentation", full=False)
+
+    # saving after a run leaves the committed notebook as it was (no outputs, no metadata)
+    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=30_000)
+    page.wait_for_timeout(500)
+    saved = (root / "05_knowledge_check.ipynb").read_text()
+    assert saved == (notebooks_root() / "05_knowledge_check.ipynb").read_text()
