@@ -45,6 +45,7 @@ def test_knowledge_check_in_jupyterlab_shows_trainer_notes(desktop_page, lab_url
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     notes = page.locator(".ce-notes:not(.ce-teach-back)")
     notes.wait_for(timeout=120_000)
+    notes.scroll_into_view_if_needed()  # Lab may not paint cells out of view
     assert content.ui.facilitator_heading in notes.inner_text()
     # every code cell ran and none failed
     page.wait_for_function("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
