@@ -46,7 +46,8 @@ def test_knowledge_check_in_jupyterlab_shows_trainer_notes(desktop_page, lab_url
     notes = page.locator(".ce-notes:not(.ce-teach-back)")
     notes.wait_for(timeout=120_000)
     notes.scroll_into_view_if_needed()  # Lab may not paint cells out of view
-    assert content.ui.facilitator_heading in notes.inner_text()
+    # text_content: Lab skips painting cells out of view (content-visibility), so innerText may be ''
+    assert content.ui.facilitator_heading in notes.text_content()
     # every code cell ran and none failed
     page.wait_for_function("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
                            ".every(p => /\\[\\d+\\]/.test(p.textContent))", timeout=120_000)
@@ -70,9 +71,9 @@ def test_knowledge_check_in_jupyterlab_shows_trainer_notes(desktop_page, lab_url
     teach = page.locator(".ce-quiz-row .ce-teach-back").first
     teach.wait_for()
     teach.scroll_into_view_if_needed()
-    assert content.quiz.questions[q_index].teach_back in teach.inner_text()
+    assert content.quiz.questions[q_index].teach_back in teach.text_content()
     n = content.text(content.ui.quiz.progress, n=q_index + 1, total=len(content.quiz.questions))
-    assert n in teach.inner_text()
+    assert n in teach.text_content()
     prompt = page.locator(".ce-quiz-row #quiz-prompt").first
     p_box, t_box = prompt.bounding_box(), teach.bounding_box()
     assert t_box["x"] > p_box["x"] + p_box["width"] - 1 and t_box["y"] < p_box["y"] + p_box["height"]
