@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from clinic_explainer import content as content_mod
 from clinic_explainer import pages
 from clinic_explainer.content import notebooks_root
 from clinic_explainer.lab import committed_form, keep_committed_form
@@ -19,8 +20,10 @@ def sources(path) -> list[str]:
     return ["".join(cell["source"]) for cell in json.loads(path.read_text())["cells"]]
 
 
-def test_contents_list_follows_the_page_order(content):
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_contents_list_follows_the_page_order(locale):
     """The explainer's contents links list the FAQ parts in the order the page shows them."""
+    content = content_mod.load(locale=locale)
     shown = []
     for src in sources(notebooks_root() / "patient_explainer.ipynb"):
         shown += re.findall(r'"([a-z0-9-]+)"', src) if "faq_part(" in src else []
