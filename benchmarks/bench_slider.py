@@ -22,7 +22,6 @@ the desktop.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -32,6 +31,8 @@ from clinic_explainer.timeline_view import MARKER_ENV, MARKERS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS, RENDERED, Server, free_port  # noqa: E402
+
+from bench_timeline import stats  # noqa: E402  (this folder is on sys.path when run as a script)
 
 NOTEBOOK = "03_recovery_timeline.ipynb"
 GOALS_MS = {"desktop": 100.0, "mobile": 200.0}
@@ -55,15 +56,6 @@ INSTRUMENT = """() => {
   new MutationObserver(() => b.cards.push(performance.now())).observe(card, {childList: true, subtree: true});
   return true;
 }"""
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))]
-
-
-def stats(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "median": statistics.median(values), "p95": pct(values, 95)}
 
 
 def voila(marker: str, log_dir: Path) -> Server:

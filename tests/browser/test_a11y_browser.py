@@ -36,7 +36,8 @@ FOCUSED = """() => {
   if (!name && e.labels && e.labels.length) name = text(e.labels[0]);
   if (!name) name = text(e) || e.getAttribute('title') || e.getAttribute('alt') || '';
   const group = e.closest('[role=radiogroup], [role=group]');
-  return {key: [e.tagName, e.id, e.name, name, e.getAttribute('href') || e.value || ''].join('|'),
+  if (!e.dataset.ceWalk) e.dataset.ceWalk = String((window.__ceWalk = (window.__ceWalk || 0) + 1));
+  return {key: e.dataset.ceWalk + '|' + e.tagName + '|' + name,
           tag: e.tagName, role: e.getAttribute('role') || e.type || e.tagName.toLowerCase(), name: name,
           group: group ? group.getAttribute('role') : null, widget: !!e.closest('.ce-widget')};
 }"""
