@@ -10,14 +10,26 @@ import time
 
 import pytest
 
+from clinic_explainer.serving.launcher import voila_command
+
 from .conftest import open_app, screenshot
-from .servers import RENDERED
+from .servers import RENDERED, Server, free_port
 
 pytestmark = pytest.mark.browser
 
 
-def test_killed_kernel_disables_widgets_and_tells_the_patient_within_5_s(phone_page, voila_url, content):
-    page = phone_page
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory):
+    """A server of its own: a killed kernel must not touch the session's server."""
+    port = free_port()
+    argv, env = voila_command(port)
+    url = f"http://127.0.0.1:{port}/"
+    with Server(argv, env, url, tmp_path_factory.mktemp("faults") / "voila.log"):
+        yield url
+
+
+def test_killed_kernel_disables_widgets_and_tells_the_patient_within_5_s(phone_page, own_server, content):
+    page, voila_url = phone_page, own_server
     open_app(page, voila_url, "03_recovery_timeline.ipynb")
     kernel = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page.content()).group(1)
     found = subprocess.run(["pgrep", "-f", f"kernel-{kernel}"], capture_output=True, text=True).stdout.split()
