@@ -33,12 +33,12 @@ print-libs:
 	    fonts-dejavu-core poppler-utils >/dev/null; }
 
 ## serve: the landing page and every app in Voila on http://localhost:$(PORT)/
-serve: setup
+serve: setup print-libs
 	$(PY) -m clinic_explainer.serving.launcher --port $(PORT)
 
 ## lab: the series in JupyterLab, with trainer notes, for training sessions
 ## (View > Presentation Mode: projector type; notebooks are saved exactly as committed)
-lab: setup
+lab: setup print-libs
 	CLINIC_EXPLAINER_MODE=training $(VENV)/bin/jupyter lab --notebook-dir=notebooks \
 	  --ContentsManager.pre_save_hook=clinic_explainer.lab.keep_committed_form $(if $(SUDO),,--allow-root)
 

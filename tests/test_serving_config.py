@@ -28,5 +28,22 @@ def test_compression_is_an_application_hook():
 
 def test_a_stuck_cell_is_stopped():
     config = PyFileConfigLoader("voila.py", path=str(CONFIG_DIR)).load_config()
-    assert 0 < config.VoilaExecutor.timeout <= 120
+    from clinic_explainer.serving.cell_timeout import CELL_TIMEOUT
+    assert config.VoilaExecutor.timeout_func({"source": "x = 1"}) == CELL_TIMEOUT <= 120
     assert config.MappingKernelManager.cull_connected is True  # idle open tabs too (kernel-watch.js tells)
+
+
+def test_only_the_cell_that_waits_for_a_visitor_has_no_time_limit():
+    """A pooled kernel waits in each notebook's first cell until a visitor comes (?lang=)."""
+    import json
+
+    from clinic_explainer.content import notebooks_root
+    from clinic_explainer.serving.cell_timeout import CELL_TIMEOUT, cell_timeout
+
+    config = PyFileConfigLoader("voila.py", path=str(CONFIG_DIR)).load_config()
+    assert config.VoilaExecutor.timeout_func is cell_timeout
+    for path in sorted(notebooks_root().glob("*.ipynb")):
+        cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+        cells = [dict(c, source="".join(c["source"])) for c in cells]
+        assert cell_timeout(cells[0]) is None, path.name
+        assert all(cell_timeout(c) == CELL_TIMEOUT for c in cells[1:]), path.name

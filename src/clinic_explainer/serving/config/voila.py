@@ -26,7 +26,10 @@ c.VoilaConfiguration.page_config_hook = page_config
 # --- kernels: one per visit (~100 MB), so they must not pile up ---------------------------
 c.MappingKernelManager.cull_idle_timeout = 1800    # a kernel idle 30 min is shut down
 c.MappingKernelManager.cull_interval = 120         # look for idle kernels every 2 min
-c.VoilaExecutor.timeout = 60                       # a stuck cell stops after 60 s (words: security.py)
+from clinic_explainer.serving.cell_timeout import cell_timeout  # noqa: E402
+# a stuck cell stops after 60 s (words: security.py); not the first cell, where a pooled
+# kernel waits for its visitor for as long as it sits in the pool
+c.VoilaExecutor.timeout_func = cell_timeout
 c.KernelRestarter.time_to_dead = 1.0               # a crashed kernel is noticed within 1 s (kernels.py shuts it down)
 c.MappingKernelManager.cull_connected = True       # an idle open tab too: its page says it paused (kernel-watch.js)
 
