@@ -105,6 +105,9 @@ def test_view_updates_the_list_and_ends_with_the_next_step(content):
     assert ends_well(content.ui.candidacy.next_step)
     view.reply("skin-infection", "no")
     assert "skin infection." not in view.result
+    # read on demand as a named region, not re-read whole after every tick
+    assert "aria-live" not in view.result
+    assert f'aria-label="{content.ui.candidacy.result_heading}"' in view.result
 
 
 def test_a_failing_callback_shows_the_friendly_message_and_logs_no_answers(content, monkeypatch, caplog):

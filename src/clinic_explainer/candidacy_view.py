@@ -60,7 +60,8 @@ def guidance_html(g: Guidance, c, model: CandidacyExplorer | None = None) -> str
         parts.append(f"<h3>{esc(s.tell_heading)}</h3><ul>{items}</ul>")
     parts.append(f'<p class="ce-decider"><strong>{esc(g.decider)}</strong></p>'
                  f'<p class="ce-next-step"><strong>{esc(g.next_step)}</strong></p>')
-    return (f'<div class="ce"><section class="ce-card ce-guidance" aria-live="polite">'
+    # a named region read on demand: as a live region it re-read the whole list after every tick
+    return (f'<div class="ce"><section class="ce-card ce-guidance" aria-label="{esc(s.result_heading)}">'
             f"<h2>{esc(s.result_heading)}</h2>{''.join(parts)}</section></div>")
 
 
