@@ -129,4 +129,7 @@ def screenshot(page: Page, name: str, full: bool = True) -> Path:
         page.wait_for_timeout(300)
     page.screenshot(path=str(path))
     page.set_viewport_size(viewport)
+    if full:  # JupyterLab's panels lay out again a frame later: scrolling before that is lost
+        page.wait_for_function("(h) => { const r = document.querySelector('#rendered_cells');"
+                               " return !r || r.clientHeight <= h; }", arg=viewport["height"])
     return path

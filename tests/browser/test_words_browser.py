@@ -33,5 +33,7 @@ def test_spanish_explainer_on_a_phone(phone_page, voila_url):
     # the switch back to English keeps the page and the place
     page.set_viewport_size({"width": 390, "height": 844})
     page.evaluate("document.getElementById('faq-results').scrollIntoView()")
+    assert abs(page.locator("#faq-results").bounding_box()["y"]) < 50, "the reader is not at the results"
     page.locator(".ce-lang-float a.ce-lang").click()
-    page.wait_for_url(lambda url: "patient_explainer.ipynb?lang=en#faq-results" in url, timeout=60_000)
+    page.wait_for_url(lambda url: "lang=en" in url, timeout=60_000)
+    assert page.url.endswith("patient_explainer.ipynb?lang=en#faq-results"), page.url
