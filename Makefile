@@ -7,7 +7,7 @@ PORT ?= 8866
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup chromium print-libs serve lab check test test-fast figures handout link bench strip clean
+.PHONY: setup chromium nginx print-libs serve lab check test test-fast figures handout link bench strip clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+# Debian's nginx for the test of several processes behind it (docs/deploy.md); installing
+# it starts no service here (policy-rc.d), and the test runs its own on a free port.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx for the deployment test..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; }
 
 # Pango and a font for WeasyPrint (the handout PDFs), poppler-utils to look at them as images.
 print-libs:
@@ -47,7 +55,7 @@ check: setup
 	$(PY) -m clinic_explainer.check
 
 ## test: content check, unit tests, every notebook executed, browser tests in Voila
-test: setup chromium print-libs
+test: setup chromium nginx print-libs
 	$(PY) -m clinic_explainer.check
 	$(PY) -m pytest
 
