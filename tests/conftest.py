@@ -3,6 +3,16 @@ import pytest
 from clinic_explainer import content as content_mod
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chart_cache_dir(tmp_path_factory):
+    """A chart cache of the test run's own: tests never read stale entries from, or write to,
+    ~/.cache. Set in os.environ, so kernels and servers started by tests use it too."""
+    path = tmp_path_factory.mktemp("chart-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CLINIC_EXPLAINER_CACHE", str(path))
+        yield path
+
+
 @pytest.fixture(scope="session")
 def content():
     return content_mod.load()

@@ -21,8 +21,6 @@ from datetime import date, datetime, timedelta, timezone
 from html import escape
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event
-
 from .content import Content
 from .timeline import DatedMilestone
 
@@ -75,6 +73,8 @@ def calendar_days(items: Iterable[DatedMilestone], content: Content, now: dateti
 def build_ics(items: Iterable[DatedMilestone], content: Content, now: datetime | None = None,
               kinds: tuple[str, ...] = CALENDAR_KINDS) -> bytes:
     """An .ics calendar with one event and one alarm per day that has dated items."""
+    from icalendar import Alarm, Calendar, Event  # on the button's click: views import this module at load
+
     now = now or datetime.now(timezone.utc)
     t = content.ui.timeline
     cal = Calendar()

@@ -13,8 +13,8 @@ import ipywidgets as w
 from . import content as content_mod
 from .calendar_export import ready_html
 from .candidacy import CandidacyExplorer, Guidance
+from .downloads import LIST_FILENAME, PDF_MIME
 from .guard import guarded, message_html
-from .handout import LIST_FILENAME, PDF_MIME, appointment_pdf
 from .html import esc, ul
 from .placeholder import ReadyPlaceholder
 
@@ -155,6 +155,8 @@ class CandidacyView(ReadyPlaceholder, w.VBox):
     @guarded("list")
     def _on_list(self, button=None) -> None:
         """The list for the appointment as a PDF, built in memory and offered as a download."""
+        from .handout import appointment_pdf  # WeasyPrint, Jinja2, matplotlib: on the click only
+
         c, s = self.content, self.content.ui.candidacy
         g = self.model.guidance()
         pdf = appointment_pdf(c, paper=c.clinic.paper, ticked=ticked_labels(self.model, c),

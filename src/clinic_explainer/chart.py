@@ -13,15 +13,16 @@ render paths:
 from __future__ import annotations
 
 import io
-import os
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from . import chart_text
+from .chart_settings import DPI, RENDER_ENV, RENDERS, SIZE, default_render  # noqa: F401 (public here too)
 from .content import Content
-from .timeline import HOURS_PER_MONTH, HOURS_PER_WEEK, RecoveryTimeline, describe_position
+from .timeline import HOURS_PER_MONTH, HOURS_PER_WEEK, RecoveryTimeline
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
@@ -31,16 +32,8 @@ MARKER_COLOUR = "#222222"
 # Large type: the 600 px image is shown about 340 px wide on a phone.
 FONT = 14
 TOP = 1.42  # y above the curves (0..1) holds three rows of phase labels
-RENDERS = ("blit", "full")
-RENDER_ENV = "CLINIC_EXPLAINER_CHART_RENDER"
 PNG_COMPRESS_LEVEL = 6  # zlib level: cheap on a 64-colour image, and every byte counts on a phone
 PNG_COLOURS = 64  # palette size of the blitted chart (about 14 KB instead of 48 KB, ~20 ms)
-
-
-def default_render() -> str:
-    """The render path from $CLINIC_EXPLAINER_CHART_RENDER (the benchmark's switch)."""
-    value = os.environ.get(RENDER_ENV, "blit").strip().lower()
-    return value if value in RENDERS else "blit"
 
 
 def _forward(h):
@@ -73,7 +66,7 @@ def collagen_curve(hours: np.ndarray, complete_by: float) -> np.ndarray:
 
 class TimelineChart:
     def __init__(self, content: Content, model: RecoveryTimeline | None = None,
-                 size: tuple[float, float] = (6.0, 5.0), dpi: int = 100, render: str = "blit"):
+                 size: tuple[float, float] = SIZE, dpi: int = DPI, render: str = "blit"):
         if render not in RENDERS:
             raise ValueError(f"render must be one of {RENDERS}, not {render!r}")
         self.content = content
@@ -221,13 +214,10 @@ class TimelineChart:
         self.fig.savefig(path, **kwargs)
 
     def position_text(self, hours: float) -> str:
-        """'you are here: 3 days (Healing under the skin)', the end of the chart's description."""
-        t = self.content.ui.timeline
-        return f"{t.you_are_here.lower()}: {describe_position(hours, self.content)} ({self.model.at(hours).phase.label})"
+        """'you are here: 3 days (Healing under the skin)' (chart_text, no matplotlib)."""
+        return chart_text.position_text(hours, self.content, self.model)
 
     def alt_text(self, position: str | None = None) -> str:
         """The chart's text equivalent; ``position`` replaces the marker's words (a template)."""
-        t = self.content.ui.timeline
-        stages = "; ".join(p.label for p in self.model.phases)
-        return self.content.text(t.alt_text, stages=stages,
-                                 position=self.position_text(self.position) if position is None else position)
+        return chart_text.alt_text(self.content, self.model,
+                                   self.position_text(self.position) if position is None else position)

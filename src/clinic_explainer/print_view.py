@@ -7,8 +7,8 @@ import ipywidgets as w
 
 from . import content as content_mod
 from .calendar_export import ready_html
+from .downloads import PDF_MIME
 from .guard import guarded
-from .handout import PDF_MIME, handout_pdf
 
 FILENAME = "take-home-guide.pdf"
 
@@ -33,6 +33,8 @@ class PrintView(w.VBox):
 
     @guarded("print")
     def _on_print(self, button=None) -> None:
+        from .handout import handout_pdf  # WeasyPrint, Jinja2, matplotlib: on the click only
+
         h = self.content.ui.handout
         pdf = handout_pdf(self.content, paper=self.content.clinic.paper)
         self._link.value = ready_html(h.print_ready, pdf, h.print_link, FILENAME, PDF_MIME)

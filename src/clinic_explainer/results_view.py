@@ -8,7 +8,7 @@ shows the typical slow build-up. Callbacks never raise into the page.
 from __future__ import annotations
 
 from .html import esc, ul
-from .timeline import Answer, describe_duration, describe_weeks, phase_title
+from .timeline import Answer, RecoveryTimeline, describe_duration, describe_weeks, phase_title
 from .timeline_view import TimelineSliderView
 
 
@@ -38,8 +38,9 @@ class ResultsView(TimelineSliderView):
         self.children = [self._message, self._slider, self._readout, self._card, self._stage, self._alt]
         self._update()
 
-    def _stops(self) -> list[float]:
-        return self.model.result_stops()
+    @staticmethod
+    def stops_for(model: RecoveryTimeline) -> list[float]:
+        return model.result_stops()
 
     def _label(self, hours: float) -> str:
         return describe_weeks(hours, self.content)

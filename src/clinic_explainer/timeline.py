@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+
+from babel.dates import format_date
 
 from .content import Content
 from .schema import Milestone, Phase, RedFlag, UrgencyLevel
@@ -237,6 +239,13 @@ def phase_span(phase: Phase, content: Content, last: bool = False) -> str:
         return content.text(t.span_range, start=f"{start:g}", end=f"{end:g}", unit=getattr(t, unit))
     return content.text(t.span_range, start=describe_duration(phase.start_hours, content),
                         end=describe_duration(phase.end_hours, content), unit="").strip()
+
+
+def day_text(d: date, content: Content, today: date | None = None) -> str:
+    """'Friday 4 December', with the year when it is not this year."""
+    today = today or date.today()
+    fmt = content.ui.date_format if d.year == today.year else content.ui.date_format_year
+    return format_date(d, format=fmt, locale=content.locale)
 
 
 def phase_title(phase: Phase, content: Content) -> str:

@@ -19,10 +19,11 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import ipywidgets as w
+from . import chart_cache, chart_text
 from . import content as content_mod
 from .calendar_export import build_ics, ready_html
-from .handout import HANDOUT_FILENAME, PDF_MIME, day_text, handout_pdf
-from .chart import TimelineChart, default_render
+from .chart_settings import default_render
+from .downloads import HANDOUT_FILENAME, PDF_MIME
 from .guard import guarded, message_html
 from .html import esc, readout_html, section, ul, with_phone_links
 from .pages import red_flags_html
@@ -31,6 +32,7 @@ from .timeline import (
     Answer,
     RecoveryTimeline,
     check_treatment_time,
+    day_text,
     describe_duration,
     describe_position,
     phase_title,
@@ -109,7 +111,9 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
 
     With the "client" marker (default) the chart's PNG is sent once, without the marker; a
     CSS marker over it, the readout and the handle's spoken value move in the page on each
-    step (a11y.js, from per-stop data), while the kernel only sends the new card.
+    step (a11y.js, from per-stop data), while the kernel only sends the new card. That PNG
+    and the marker's places come from the chart cache (chart_cache.py), rendered before
+    serving, so the kernel never imports matplotlib; ``chart`` is drawn only if asked for.
     """
 
     def __init__(self, content=None, render: str | None = None, marker: str | None = None, **kwargs):
@@ -119,8 +123,14 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
         self.marker = marker or default_marker()
         if self.marker not in MARKERS:
             raise ValueError(f"marker must be one of {MARKERS}, not {self.marker!r}")
-        self.chart = TimelineChart(c, self.model, render=render or default_render())
+        self.render = render or default_render()
+        self.position = 0.0
+        self._chart = self._snapshot = None
         stops = self._stops()
+        if self.marker == "client":  # the picture and the marker's places, from the cache
+            self._snapshot = chart_cache.snapshot(c, stops, render=self.render)
+        else:  # a live chart, drawn again on every step
+            self._chart = self._new_chart()
         options = [(self._label(h), h) for h in stops]
         self._slider = w.SelectionSlider(options=options, value=0, description=c.ui.timeline.slider_label,
                                          continuous_update=True, readout=False,
@@ -134,14 +144,26 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
         self._message = w.HTML()
         self._stop_data = [self._stop(h) for h in stops]
         self._readout = w.HTML(readout_html(self._stop_data, 0))
-        if self.marker == "client":
-            self.chart.show_marker(False)
-            self._image.value = self.chart.png()  # the background, once
+        if self._snapshot is not None:
+            self._image.value = self._snapshot.png  # the background, once
         self._slider.observe(self._on_slider, names="value")
         self.add_class("ce-widget")
 
+    @staticmethod
+    def stops_for(model: RecoveryTimeline) -> list[float]:
+        """The slider's stops (static: the launcher pre-renders their chart without a view)."""
+        return model.stops()
+
     def _stops(self) -> list[float]:
-        return self.model.stops()
+        return self.stops_for(self.model)
+
+    def _new_chart(self):
+        from .chart import TimelineChart  # matplotlib: never imported with the client marker unless asked
+
+        chart = TimelineChart(self.content, self.model, render=self.render)
+        chart.show_marker(self.marker == "kernel")
+        chart.set_position(self.position)
+        return chart
 
     def _label(self, hours: float) -> str:
         return describe_position(hours, self.content)
@@ -151,11 +173,18 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
 
     def _stop(self, hours: float) -> dict:
         """Everything the page needs to show stop ``hours`` without asking the kernel."""
-        geometry = self.chart.marker_geometry(hours) if self.marker == "client" else {}
+        geometry = self._snapshot.marker_geometry(hours) if self._snapshot is not None else {}
         return {"v": f"{self._label(hours)}: {self.model.at(hours).phase.label}",
-                "p": self.chart.position_text(hours), **geometry}
+                "p": chart_text.position_text(hours, self.content, self.model), **geometry}
 
     # -- public, for tests and notebooks -------------------------------------------------
+    @property
+    def chart(self):
+        """The matplotlib chart at the current position (built on first use with the client marker)."""
+        if self._chart is None:
+            self._chart = self._new_chart()
+        return self._chart
+
     @property
     def hours(self) -> float:
         return self._slider.value
@@ -195,15 +224,17 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
     def _update(self) -> None:
         answer = self.model.at(self._slider.value)
         self._card.value = self._card_html(answer)
-        self.chart.set_position(answer.hours)
+        self.position = answer.hours
+        if self._chart is not None:
+            self._chart.set_position(answer.hours)
         if self.marker == "kernel":
             self._image.value = self.chart.png()
             self._overlay.value = (f'<div class="ce-marker-layer" aria-hidden="true" '
                                    f'data-ce-alt="{esc(self.chart.alt_text())}"></div>')
         elif not self._overlay.value:  # once: the page script moves it from here on
             stop = self._stop_data[self._slider.index]
-            self._overlay.value = marker_html(stop, self.chart.alt_text(POSITION_TOKEN),
-                                              self.content.ui.timeline.you_are_here)
+            alt = chart_text.alt_text(self.content, self.model, POSITION_TOKEN)
+            self._overlay.value = marker_html(stop, alt, self.content.ui.timeline.you_are_here)
         self._message.value = ""
 
 
@@ -324,6 +355,8 @@ class TimelineView(TimelineSliderView):
         if self.treated_at is None:
             self._handout.value = message_html(t.calendar_needs_date, warn=True)
             return
+        from .handout import handout_pdf  # WeasyPrint, Jinja2, matplotlib: on the click only
+
         pdf = handout_pdf(self.content, paper=self.content.clinic.paper, treated_at=self.treated_at,
                           today=self._now_aware().date())
         self._handout.value = ready_html(t.handout_ready, pdf, t.handout_link, HANDOUT_FILENAME, PDF_MIME)

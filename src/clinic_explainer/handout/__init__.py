@@ -29,15 +29,13 @@ from markupsafe import Markup
 
 from .. import content as content_mod
 from ..chart import FONT, TimelineChart
+from ..downloads import HANDOUT_FILENAME, LIST_FILENAME, PDF_MIME  # noqa: F401 (public here too)
 from ..html import markdown
 from ..link import explainer_url, personal_link, qr_svg
-from ..timeline import RecoveryTimeline
+from ..timeline import RecoveryTimeline, day_text
 
 WARNING_SIGNS_FAQ = "warning-signs"
 PAPERS = {"a4": "A4", "letter": "letter"}
-PDF_MIME = "application/pdf"
-HANDOUT_FILENAME = "my-recovery-handout.pdf"
-LIST_FILENAME = "my-appointment-list.pdf"
 CHART_SIZE = (9.0, 3.1)  # inches, drawn 175 mm wide: the chart's 14 pt text prints at about 10.7 pt
 
 _env = Environment(loader=PackageLoader("clinic_explainer.handout", "templates"),
@@ -56,13 +54,6 @@ def _css(paper: str, c) -> str:
     return (f"@page {{ size: {PAPERS[paper]}; }}\n"
             f":root {{ --ce-primary: {col.primary}; --ce-accent: {col.accent}; "
             f"--ce-background: {col.background}; }}\n{css}")
-
-
-def day_text(d: date, c, today: date | None = None) -> str:
-    """'Friday 4 December', with the year when it is not this year."""
-    today = today or date.today()
-    fmt = c.ui.date_format if d.year == today.year else c.ui.date_format_year
-    return format_date(d, format=fmt, locale=c.locale)
 
 
 def chart_svg(c, size=CHART_SIZE) -> str:
