@@ -10,9 +10,10 @@ timeout) and reports, per visitor:
 and overall: errors (failed or timed-out pages, developer error text), busy pages served,
 peak memory of the server and its kernels, and memory and kernels 10 s after every tab closed.
 
-Setups: "before" is Voila as `make serve` ran it before issue 8 (plain `python -m voila`
-with the same flags, no application hooks); "after" is today's serving layer.
-Usage: python benchmarks/bench_load.py [--crowds 20 50] [--setups before after]
+Setups: "before" is `make serve`'s server from an earlier commit (a temporary git worktree;
+by default 4d91b2c, the last landed commit before issues 7 and 8); "after" is this checkout's.
+Both are started the same way as bench_phone.py starts them, with their preheated pool filled.
+Usage: python benchmarks/bench_load.py [--crowds 20 50] [--setups before after] [--baseline REF]
 """
 
 from __future__ import annotations
@@ -30,28 +31,13 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-from clinic_explainer.serving.launcher import voila_command
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS, RENDERED, Server, free_port  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_phone import REPO, explainer_server, worktree  # noqa: E402
+from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 NOTEBOOK = "patient_explainer.ipynb"
 PAGE_TIMEOUT_S = 120
 ERROR_TEXTS = ("There was an error", "Traceback", "show_tracebacks")
-
-
-def before_command(port: int) -> tuple[list[str], dict[str, str]]:
-    """The server as main ran it before issue 8: the same flags, no hooks, 30-min cull of idle disconnected kernels."""
-    argv, env = voila_command(port)
-    pools = {"default": {"pool_size": 0}, "00_index.ipynb": {"pool_size": 1},
-             NOTEBOOK: {"pool_size": 1}, "03_recovery_timeline.ipynb": {"pool_size": 1}}
-    argv = [sys.executable, "-m", "voila", argv[3], f"--port={port}", "--Voila.ip=127.0.0.1", "--no-browser",
-            "--template=clinic", "--theme=light", "--VoilaConfiguration.show_tracebacks=False",
-            "--VoilaConfiguration.strip_sources=True", "--VoilaConfiguration.allow_template_override=NO",
-            "--VoilaConfiguration.allow_theme_override=NO", "--MappingKernelManager.cull_idle_timeout=1800",
-            "--MappingKernelManager.cull_interval=120", "--MappingKernelManager.cull_connected=False",
-            "--preheat_kernel=True", "--VoilaKernelManager.kernel_pools_config=" + json.dumps(pools)]
-    return argv, env
 
 
 def family(pid: int) -> tuple[float, int]:
@@ -89,8 +75,8 @@ async def visit(browser, url: str, content_question: str, busy_heading: str, sta
         if await busy.count():
             result["busy"] = True
         else:
-            await page.wait_for_function(RENDERED, timeout=PAGE_TIMEOUT_S * 1000)
-            await page.wait_for_selector(".jupyter-widgets .widget-slider, .jupyter-widgets input",
+            # the live timeline's slider handle on screen (either version's template)
+            await page.wait_for_selector(".jupyter-widgets .widget-slider .noUi-handle", state="visible",
                                          timeout=PAGE_TIMEOUT_S * 1000)
             result["interactive"] = time.perf_counter() - start
         text = await page.inner_text("body")
@@ -141,21 +127,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--crowds", type=int, nargs="+", default=[20, 50])
     parser.add_argument("--setups", nargs="+", default=["before", "after"], choices=["before", "after"])
+    parser.add_argument("--baseline", default="4d91b2c", help="the commit of the 'before' server")
     opts = parser.parse_args()
     from clinic_explainer.content import load
 
     content = load()
     rows = []
-    with tempfile.TemporaryDirectory(prefix="bench-load-") as logs:
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as logs, worktree(opts.baseline) as base:
         for setup in opts.setups:
             for n in opts.crowds:
-                port = free_port()
-                argv, env = (before_command if setup == "before" else voila_command)(port)
-                base = f"http://127.0.0.1:{port}/"
-                with Server(argv, env, base, Path(logs) / f"{setup}-{n}.log") as server:
-                    time.sleep(12)  # the preheated pool fills
-                    idle_mb, idle_kernels = family(server.proc.pid)
-                    out = asyncio.run(crowd(base + "voila/render/" + NOTEBOOK, n, server.proc.pid, content))
+                tree = base if setup == "before" else REPO
+                with explainer_server(tree, True, Path(logs) / f"{setup}-{n}.log") as (url, pid):
+                    idle_mb, idle_kernels = family(pid)
+                    out = asyncio.run(crowd(url, n, pid, content))
                     res = out["results"]
                     row = {
                         "setup": setup, "n": n, "idle_mb": idle_mb, "idle_kernels": idle_kernels,
@@ -168,7 +152,8 @@ def main() -> None:
                     }
                     rows.append(row)
                     print(json.dumps(row), flush=True)
-    print("\nsetup   N   readable                       interactive                    errors busy"
+    print(f"\nbefore = {opts.baseline}, after = this checkout")
+    print("setup   N   readable                       interactive                    errors busy"
           "  peak MB  idle MB -> 10 s after close (kernels)")
     for r in rows:
         print(f"{r['setup']:6} {r['n']:3}   {r['readable']:30} {r['interactive']:30} {r['errors']:5} {r['busy']:4}"

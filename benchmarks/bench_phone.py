@@ -12,8 +12,9 @@ Protocol in Playwright (Network.emulateNetworkConditions: 150 ms round trip, 1.6
                 worktree), e.g. `--baseline 4d91b2c` for the figures before issue 7
 
 For each: time to readable FAQ text (first frame where the first FAQ section is visible),
-time to a working timeline slider (its handle is visible; one step is then checked to change
-the view), bytes on the wire (HTTP + websocket frames) for a first and a repeat visit (same
+time to a working timeline slider (the live widget's handle is visible, or the server-rendered
+slider that works before the widget client, once its script has loaded; one step of the live
+slider is then checked to change the view), bytes on the wire (HTTP + websocket frames) for a first and a repeat visit (same
 context, its cache kept), slider step -> new view (key down to the first change of the
 widget outside the slider, median and p95), and the RSS of the biggest kernel process.
 Screenshots at 390 px one second into the load and fully loaded go to test-artifacts/.
@@ -70,7 +71,10 @@ window.__phone = {readable: null, interactive: null};
   if (p.interactive === null) {
     const w = Array.from(document.querySelectorAll('.ce-widget')).find((x) => x.querySelector('img'));
     const s = w && w.querySelector('[role=slider], input[type=range]');
-    if (visible(s)) p.interactive = now;
+    // or the server-rendered slider that works before the widget client (early.js loaded)
+    const early = document.documentElement.dataset.ceEarly === 'ready'
+      && document.querySelector('.ce-early input[type=range]');
+    if (visible(s) || visible(early)) p.interactive = now;
   }
   if (p.readable === null || p.interactive === null) requestAnimationFrame(probe);
 })();
@@ -132,7 +136,10 @@ def explainer_server(tree: Path, preheat: bool, log: Path):
     port = free_port()
     extra = [] if preheat else ["--preheat_kernel=False"]
     # (older commits put --preheat_kernel on the command line: the flag given here replaces it)
-    launch = ("import json, os, sys; from clinic_explainer.serve import voila_command; "
+    # as `make serve` does: the chart cache is filled before Voila starts (where the code has it)
+    launch = ("try:\n    from clinic_explainer.serving.launcher import prerender_charts\n"
+              "    prerender_charts()\nexcept ImportError:\n    pass\n"
+              "import json, os, sys; from clinic_explainer.serve import voila_command; "
               "argv, env = voila_command(int(sys.argv[1])); extra = json.loads(sys.argv[2]); "
               "argv = [a for a in argv if not (extra and a.startswith('--preheat_kernel'))] + extra; "
               "os.execve(argv[0], argv, env)")
@@ -243,6 +250,8 @@ def load(page, url: str, slider: bool, shot: Path | None) -> dict:
 
 
 def steps(page, n: int) -> list[float]:
+    # the live widget's slider (the server-rendered one has handed over to it)
+    page.wait_for_selector(".ce-widget .noUi-handle", state="visible", timeout=240_000)
     page.evaluate(INSTRUMENT)
     times = []
     for i in range(n + 2):  # two warm-up steps, not counted

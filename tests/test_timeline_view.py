@@ -196,3 +196,36 @@ def test_nothing_is_written_to_disk(content, tmp_path, monkeypatch):
     view.handout_button.click()
     assert view.handout.count("data:application/pdf;base64,") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_before_the_widget_client_the_page_carries_a_working_slider(view, content):
+    """The text-first page's stand-in: a native range input with every stop's words, card and
+    marker place, the chart's background, the warning signs, and words for what still loads."""
+    import html
+    import json
+
+    from clinic_explainer.results_view import ResultsView
+
+    early = view._repr_mimebundle_()["text/html"]
+    stops = [h for _, h in view._slider.options]
+    assert f'type="range" min="0" max="{len(stops) - 1}"' in early
+    assert f'<label for="ce-early-timeline">{content.ui.timeline.slider_label}</label>' in early
+    first = f"{view._label(stops[0])}: {content.timeline.phases[0].label}"
+    assert f'aria-valuetext="{first}"' in early
+    cards = json.loads(html.unescape(re.search(r'data-ce-cards="([^"]*)"', early).group(1)))
+    assert len(cards) == len(stops)
+    assert cards == [view._card_html(view.model.at(h)) for h in stops]
+    assert content.timeline.phases[2].label in cards[stops.index(72)]
+    png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', early).group(1))
+    assert png == view.chart_png  # the same background the live widget shows
+    assert "ce-marker-layer" in early and "@@position@@" in early  # the template for later steps
+    assert content.ui.getting_ready.your_dates in early
+    assert "ce-redflags" in early
+    results = ResultsView(content)._repr_mimebundle_()["text/html"]
+    assert 'type="range"' in results and content.ui.getting_ready.your_dates not in results
+
+
+def test_the_kernel_marker_keeps_the_calm_placeholder(content):
+    view = TimelineView(content, marker="kernel")
+    early = view._repr_mimebundle_()["text/html"]
+    assert 'type="range"' not in early and content.ui.getting_ready.timeline in early

@@ -194,3 +194,11 @@ def test_colon_read_as_a_field_in_plain_words(tree):
     edit(tree, "microneedling/en/timeline.yml", "      - A little swelling.\n", "      - Note: a little swelling.\n")
     msg = failures(tree)
     assert "timeline.yml, line" in msg and "double quotes" in msg and "{'Note'" not in msg
+
+
+def test_the_contact_box_says_the_emergency_line_once(content):
+    for locale in ("en", "es"):
+        c = content_mod.load(locale=locale)
+        html = pages.footer_html("explainer", c)
+        assert html.count(c.clinic.emergency_line) == 1, locale
+        assert c.clinic.after_hours_line in html

@@ -196,10 +196,12 @@ def footer_html(page_id: str, c=None) -> str:
                       for sid in page.faq)
     if any(c.plain.for_faq(sid) for sid in page.faq):
         reviews += f"<li>{esc(c.ui.plain_review)}</li>"
+    # the emergency line once: the after-hours line often says it already
+    emergency = "" if c.clinic.emergency_line in c.clinic.after_hours_line else f"<p>{esc(c.clinic.emergency_line)}</p>"
     contact = (f'<section class="ce-disclaimer"><h2>{esc(c.text(c.ui.contact_heading))}</h2>'
                f"<p>{with_phone_links(c.clinic.contact_line, c.clinic.phone)}</p>"
                f"<p>{with_phone_links(c.clinic.after_hours_line, c.clinic.phone)}</p>"
-               f"<p>{esc(c.clinic.emergency_line)}</p><p>{esc(c.text(c.ui.disclaimer))}</p></section>")
+               f"{emergency}<p>{esc(c.text(c.ui.disclaimer))}</p></section>")
     back = "" if page.notebook == INDEX_NOTEBOOK else \
         f'<p class="ce-nav"><a href="{c.link(INDEX_NOTEBOOK)}">&larr; {esc(c.ui.back_to_index)}</a></p>'
     cited = (f'<section class="ce-sources"><h2>{esc(c.ui.sources_heading)}</h2>'

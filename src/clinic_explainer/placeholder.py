@@ -22,8 +22,12 @@ def placeholder_html(tool: str, c=None) -> str:
 class ReadyPlaceholder:
     placeholder: str = ""
 
+    def placeholder_html(self) -> str:
+        """What the page shows until the live widget has rendered (a view may show more)."""
+        return placeholder_html(self.placeholder, getattr(self, "content", None))
+
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is not None and self.placeholder:
-            bundle["text/html"] = placeholder_html(self.placeholder, getattr(self, "content", None))
+            bundle["text/html"] = self.placeholder_html()
         return bundle

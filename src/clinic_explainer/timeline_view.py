@@ -27,6 +27,7 @@ from .downloads import HANDOUT_FILENAME, PDF_MIME
 from .guard import guarded, message_html
 from .html import esc, readout_html, section, ul, with_phone_links
 from .pages import red_flags_html
+from .early_slider import early_slider_html
 from .placeholder import ReadyPlaceholder
 from .timeline import (
     Answer,
@@ -215,6 +216,29 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
     def message(self) -> str:
         return self._message.value
 
+    # -- before the widget client -----------------------------------------------------------
+    def placeholder_html(self) -> str:
+        """The same slider in plain HTML that works at once on the text-first page (early_slider.py)."""
+        if self._snapshot is None:  # the kernel-drawn marker (the benchmark's baseline): the calm box
+            return super().placeholder_html()
+        c, index = self.content, self._slider.index
+        stop = self._stop_data[index]
+        template = chart_text.alt_text(c, self.model, POSITION_TOKEN)
+        return early_slider_html(
+            tool=self.placeholder, label=c.ui.timeline.slider_label, stops=self._stop_data,
+            cards=[self._card_html(self.model.at(h)) for h in self._stops()], index=index,
+            png=self._snapshot.png, alt=template.replace(POSITION_TOKEN, stop["p"]),
+            marker=marker_html(stop, template, c.ui.timeline.you_are_here), caption=chart_caption_html(c),
+            waiting=self._early_waiting(), tail=self._early_tail())
+
+    def _early_waiting(self) -> str:
+        """Words for what still needs the kernel (none: everything works early)."""
+        return ""
+
+    def _early_tail(self) -> str:
+        """HTML below the early slider, where the live widget shows more."""
+        return ""
+
     # -- wiring ---------------------------------------------------------------------------
     @guarded("slider")
     def _on_slider(self, change) -> None:
@@ -276,6 +300,12 @@ class TimelineView(TimelineSliderView):
                          self._red_flags]
         self._set_personal(None)
         self._update()
+
+    def _early_waiting(self) -> str:
+        return self.content.ui.getting_ready.your_dates
+
+    def _early_tail(self) -> str:
+        return self._red_flags.value
 
     @property
     def dates(self) -> str:

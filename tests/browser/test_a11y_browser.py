@@ -51,6 +51,27 @@ def axe_violations(page) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]]
 
 
+# Buttons, text boxes and pickers a patient must recognise as controls: each shows a boundary,
+# a border of at least 3:1 against the page (WCAG 1.4.11) or a fill that differs from it.
+BOUNDARIES = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                               return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const page = [255, 255, 255];
+  const bad = [];
+  document.querySelectorAll('.ce-widget button, .ce-widget textarea, .ce-widget input[type=text], .ce-widget input[type=date], .ce-widget input[type=time]').forEach((e) => {
+    if (!e.offsetParent) return;
+    const cs = getComputedStyle(e);
+    const fill = rgb(cs.backgroundColor), border = rgb(cs.borderTopColor);
+    const filled = fill.length === 4 ? fill[3] > 0.5 && ratio(fill.slice(0, 3), page) >= 1.1 : fill.length === 3 && ratio(fill, page) >= 1.1;
+    const bordered = parseFloat(cs.borderTopWidth) >= 1 && cs.borderTopStyle !== 'none' && ratio(border.slice(0, 3), page) >= 3;
+    if (!filled && !bordered) bad.push(e.tagName + ' ' + (e.textContent || e.placeholder || e.type).trim().slice(0, 40));
+  });
+  return bad;
+}"""
+
+
 def tab_walk(page, limit: int = 90) -> list[dict]:
     """Focus every stop with Tab from the top of the page, once round."""
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
@@ -170,6 +191,7 @@ def test_page_for_keyboard_screen_reader_and_axe(phone_page, voila_url, content,
     assert axe_violations(page) == [], "axe at 1280 px"
     page.set_viewport_size(PHONE)
 
+    assert page.evaluate(BOUNDARIES) == [], "controls without a visible boundary (they read as plain text)"
     stops = tab_walk(page)
     unnamed = [s for s in stops if not s["name"]]
     assert unnamed == [], f"focusable without a name: {unnamed}"

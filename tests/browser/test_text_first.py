@@ -32,22 +32,39 @@ def test_text_shows_before_the_widget_client_and_widgets_work_after(phone_page, 
     for text in (content.clinic.name, content.clinic.phone, content.text(content.ui.disclaimer),
                  content.faq["introduction"].front.question, content.faq["after-treatment"].front.question):
         assert page.get_by_text(text, exact=False).first.is_visible(), f"{text!r} is not visible"
-    ready = page.get_by_text(content.ui.getting_ready.timeline)
+    ready = page.get_by_text(content.ui.getting_ready.your_dates)
     assert ready.is_visible() and ready.bounding_box()["height"] > 0
     assert page.locator(".ce-widget").count() == 0
     screenshot(page, "text-first-before-widgets", full=False)
+
+    # the timeline already works: the keyboard moves the page's own slider, card and marker
+    phases = content.timeline.phases
+    early = page.locator(".ce-early input[type=range]")
+    marker_before = page.locator(".ce-early .ce-marker-line").get_attribute("style")
+    early.focus()
+    for _ in range(16):  # 48 hours: the healing phase
+        page.keyboard.press("ArrowRight")
+    assert phases[2].label in page.inner_text(".ce-early .ce-early-card")
+    assert early.get_attribute("aria-valuetext").endswith(phases[2].label)
+    assert page.inner_text(".ce-early .ce-readout").endswith(phases[2].label)
+    assert page.locator(".ce-early .ce-marker-line").get_attribute("style") != marker_before
+    assert phases[2].label in page.locator(".ce-early img").get_attribute("alt")
+    screenshot(page, "text-first-early-slider", full=False)
 
     page.unroute(WIDGET_JS, hold)
     for route in held:
         route.continue_()
     page.wait_for_function(RENDERED, timeout=90_000)
-    assert page.get_by_text(content.ui.getting_ready.timeline).count() == 0
+    assert page.get_by_text(content.ui.getting_ready.your_dates).count() == 0
+    assert page.locator(".ce-early").count() == 0
+    # the live widget took over at the stop the patient chose, with the keyboard focus
     card = ".ce-widget .ce-card[role=region]"  # the timeline's card
-    before = page.inner_text(card)
-    page.locator(".ce-widget .widget-slider .noUi-handle").last.focus()
-    for _ in range(16):
-        page.keyboard.press("ArrowRight")
     page.wait_for_function("([sel, label]) => document.querySelector(sel).innerText.includes(label)",
-                           arg=[card, content.timeline.phases[2].label], timeout=30_000)
-    assert page.inner_text(card) != before
+                           arg=[card, phases[2].label], timeout=30_000)
+    handle = page.locator(".ce-widget .widget-slider .noUi-handle").last
+    assert handle.get_attribute("aria-valuetext").endswith(phases[2].label)
+    assert page.evaluate("() => document.activeElement.classList.contains('noUi-handle')")
+    page.keyboard.press("End")
+    page.wait_for_function("([sel, label]) => document.querySelector(sel).innerText.includes(label)",
+                           arg=[card, phases[-1].label], timeout=30_000)
     assert_clean(page)

@@ -66,8 +66,22 @@ def add_routes(app, voila) -> None:
 
     app.add_handlers(".*$", [
         (url_path_join(voila.base_url, "clinic-static/(.*)"), StaticFileHandler, {"path": str(STATIC)}),
+        (url_path_join(voila.base_url, "clinic-theme/(.*)"), StaticFileHandler, {"path": str(light_theme_dir())}),
         (url_path_join(voila.base_url, "clinic-notice.json"), NoticeStrings),
     ])
+
+
+def light_theme_dir():
+    """JupyterLab's light theme as Voila ships it (its colour and border variables). Voila's own
+    theme route looks only in the first voila data folder, which is ours (the template)."""
+    from pathlib import Path
+
+    from jupyter_core.paths import jupyter_path
+
+    for folder in jupyter_path("voila", "themes", "@jupyterlab", "theme-light-extension"):
+        if (Path(folder) / "index.css").is_file():
+            return Path(folder)
+    raise RuntimeError("JupyterLab's light theme was not found: is Voila installed?")
 
 
 def _load():

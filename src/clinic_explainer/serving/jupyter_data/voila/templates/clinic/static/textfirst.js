@@ -24,12 +24,39 @@
     return now - live.ceSince >= SETTLE_MS;
   }
 
+  // A slider that worked before the widget client (early.js): the live one takes over at
+  // the stop the patient chose, with the keyboard focus if it had it.
+  function chosenStop(pre) {
+    var input = pre.querySelector('.ce-early input[type="range"]');
+    if (!input) { return null; }
+    var active = document.activeElement;
+    var lost = !active || active === document.body;  // moved into the panel: focus dropped (early.js)
+    return { index: parseInt(input.value, 10) || 0,
+             focused: active === input || (lost && input.dataset.ceFocus === '1') };
+  }
+  function continueAt(live, early) {
+    var handle = live.querySelector('.noUi-handle');
+    if (!handle) { return; }
+    var press = function (key) {
+      handle.dispatchEvent(new KeyboardEvent('keydown', { key: key, bubbles: true, cancelable: true }));
+    };
+    if (early.index > 0) {
+      press('Home');
+      for (var i = 0; i < early.index; i++) { press('ArrowRight'); }
+    }
+    if (early.focused) { handle.focus({ preventScroll: true }); }
+  }
+
   function check() {
     timer = null;
     var waiting = false;
     document.querySelectorAll('.ce-pre').forEach(function (pre) {
       var live = liveTwin(pre);
-      if (live && rendered(pre, live)) { pre.remove(); } else { waiting = true; }
+      if (live && rendered(pre, live)) {
+        var early = chosenStop(pre);
+        pre.remove();
+        if (early) { continueAt(live, early); }
+      } else { waiting = true; }
     });
     if (waiting) { schedule(SETTLE_MS); }
     if (!waiting && document.getElementById('ce-cells-done') && !document.querySelector(OUTPUT_JSON)) {
