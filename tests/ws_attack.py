@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tornado.httpclient import HTTPRequest
 from tornado.ioloop import IOLoop
-from tornado.websocket import websocket_connect
+from tornado.websocket import WebSocketClosedError, websocket_connect
 
 V1 = "v1.kernel.websocket.jupyter.org"
 
@@ -68,7 +68,10 @@ def send_frames(base: str, kernel_id: str, frames: list[bytes], subprotocol: str
         ws = await websocket_connect(request, subprotocols=[subprotocol] if subprotocol else None)
         try:
             for frame in frames:
-                await ws.write_message(frame, binary=True)
+                try:
+                    await ws.write_message(frame, binary=True)
+                except WebSocketClosedError:  # closed by the server before the frame was all sent
+                    break
             deadline = time.monotonic() + wait
             while time.monotonic() < deadline:
                 try:
