@@ -79,7 +79,8 @@ link: setup
 bench: setup chromium
 	$(PY) benchmarks/bench_timeline.py
 	$(PY) benchmarks/bench_serving.py
-	$(PY) benchmarks/bench_phone.py
+	$(PY) benchmarks/bench_phone.py --baseline 4d91b2c
+	$(PY) benchmarks/bench_kernel_memory.py --baseline 4d91b2c
 	$(PY) benchmarks/bench_load.py
 	$(PY) benchmarks/bench_slider.py
 

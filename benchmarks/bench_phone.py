@@ -72,7 +72,7 @@ window.__phone = {readable: null, interactive: null};
     const w = Array.from(document.querySelectorAll('.ce-widget')).find((x) => x.querySelector('img'));
     const s = w && w.querySelector('[role=slider], input[type=range]');
     // or the server-rendered slider that works before the widget client (early.js loaded)
-    const early = document.documentElement.dataset.ceEarly === 'ready'
+    const early = document.documentElement?.dataset.ceEarly === 'ready'
       && document.querySelector('.ce-early input[type=range]');
     if (visible(s) || visible(early)) p.interactive = now;
   }

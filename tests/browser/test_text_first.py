@@ -5,6 +5,7 @@ import re
 import pytest
 
 from .conftest import assert_clean, screenshot
+from .test_a11y_browser import axe_violations
 from .servers import RENDERED
 
 pytestmark = pytest.mark.browser
@@ -50,6 +51,7 @@ def test_text_shows_before_the_widget_client_and_widgets_work_after(phone_page, 
     assert page.locator(".ce-early .ce-marker-line").get_attribute("style") != marker_before
     assert phases[2].label in page.locator(".ce-early img").get_attribute("alt")
     screenshot(page, "text-first-early-slider", full=False)
+    assert axe_violations(page) == [], "axe while the widget client loads"
 
     page.unroute(WIDGET_JS, hold)
     for route in held:

@@ -35,7 +35,8 @@ from traitlets.config import LoggingConfigurable
 
 from . import notice_page
 
-# RSS of one executed explainer kernel, measured (issue 8: ~127 MB; benchmarks/bench_load.py)
+# RSS of the heaviest page's kernel (the skin explorer draws with matplotlib, ~120 MB); the
+# explainer's is ~64 MB (benchmarks/bench_kernel_memory.py). The cap plans for the heaviest.
 KERNEL_MB = 130
 # A kernel's start and first run cost about 2 CPU-seconds; more pages than this per core at
 # once make everyone wait, so the default cap also follows the cores.
