@@ -20,15 +20,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from baseline import worktree  # noqa: E402
 NOTEBOOK = "patient_explainer.ipynb"
 GOAL_MB = 90
 CHECKED = ("matplotlib", "numpy", "PIL", "weasyprint", "jinja2", "segno", "icalendar")
@@ -85,18 +86,6 @@ def run_child(tree: Path, cache: Path, cells: bool = True, warm: bool = False) -
     out = subprocess.run([sys.executable, __file__, "--child", str(tree), *([] if cells else ["--idle"])],
                          env=env, check=True, capture_output=True, text=True, cwd=tree).stdout
     return json.loads(out.strip().splitlines()[-1])
-
-
-@contextmanager
-def worktree(ref: str):
-    path = Path(tempfile.mkdtemp(prefix="bench-kernel-baseline-"))
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(path), ref],
-                   check=True, capture_output=True)
-    try:
-        yield path
-    finally:
-        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(path)], capture_output=True)
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:

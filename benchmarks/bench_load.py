@@ -32,7 +32,8 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_phone import REPO, explainer_server, worktree  # noqa: E402
+from baseline import worktree  # noqa: E402
+from bench_phone import REPO, explainer_server  # noqa: E402
 from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 NOTEBOOK = "patient_explainer.ipynb"

@@ -31,7 +31,6 @@ import http.server
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,8 @@ from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+from baseline import worktree  # noqa: E402
 from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS, Server, free_port  # noqa: E402
 
 NOTEBOOK = "patient_explainer.ipynb"
@@ -325,18 +326,6 @@ def table(results: dict[str, dict]) -> str:
     lines.append(row("                              p95", lambda r: f"{pct(r['steps'], 95):.0f}"))
     lines.append(row("kernel RSS per visitor, MB", lambda r: f"{r['rss_mb']:.0f}", f"<= {GOALS['rss_mb']} MB"))
     return "\n".join(lines)
-
-
-@contextmanager
-def worktree(ref: str):
-    path = Path(tempfile.mkdtemp(prefix="bench-phone-baseline-"))
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(path), ref],
-                   check=True, capture_output=True)
-    try:
-        yield path
-    finally:
-        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(path)], capture_output=True)
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 
 from clinic_explainer import check, content as content_mod, pages
 from clinic_explainer.timeline import phase_title

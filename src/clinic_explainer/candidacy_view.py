@@ -14,7 +14,7 @@ from . import content as content_mod
 from .calendar_export import ready_html
 from .candidacy import CandidacyExplorer, Guidance
 from .downloads import LIST_FILENAME, PDF_MIME
-from .guard import guarded, message_html
+from .guard import guarded
 from .html import esc, ul
 from .placeholder import ReadyPlaceholder
 

@@ -173,7 +173,7 @@ def operate(page, notebook: str, content) -> None:
         assert len(page.context.pages) == 1 and link.get_attribute("target") is None
         top = page.evaluate("() => document.getElementById('faq-results').getBoundingClientRect().top")
         assert 0 <= top < page.viewport_size["height"] / 2
-        tel = page.locator(f"a[href^='tel:']", has_text=content.clinic.phone)
+        tel = page.locator("a[href^='tel:']", has_text=content.clinic.phone)
         assert tel.count() >= 2 and tel.first.get_attribute("href") == "tel:" + content.clinic.phone.replace("-", "")
         external = page.locator(".ce-sources a[href^='http']")
         assert external.count() > 0

@@ -3,7 +3,7 @@ clearing and garbling the date, "Print or save as PDF" and the appointment list.
 
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
