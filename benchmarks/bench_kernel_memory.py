@@ -49,9 +49,14 @@ def measure(tree: Path, cells: bool) -> dict:
     import nbformat
     from jupyter_client import KernelManager
 
-    from clinic_explainer.serving.app import prepare_environment
+    try:
+        from clinic_explainer.serving.app import prepare_environment
+    except ImportError:  # an older commit: the server's environment came with its voila_command
+        from clinic_explainer.serve import voila_command
 
-    prepare_environment(os.environ)  # JUPYTER_PATH: the patient kernelspec, found by KernelManager
+        os.environ.update(voila_command(0)[1])
+    else:
+        prepare_environment(os.environ)  # JUPYTER_PATH: the patient kernelspec, found by KernelManager
     km = KernelManager(kernel_name="python3")
     km.start_kernel(cwd=str(tree / "notebooks"), env=dict(os.environ))
     kc = km.client()
