@@ -248,6 +248,8 @@ def load(page, url: str, slider: bool, shot: Path | None) -> dict:
     page.wait_for_function("() => window.__phone && window.__phone.readable !== null", timeout=180_000)
     if slider:
         page.wait_for_function("() => window.__phone.interactive !== null", timeout=240_000)
+        # the bytes of the whole visit: the widget client too, though the page's own slider worked earlier
+        page.wait_for_selector(".ce-widget .noUi-handle", state="visible", timeout=240_000)
     page.wait_for_load_state("networkidle", timeout=180_000)
     page.wait_for_timeout(1500)  # websocket traffic that follows the last request
     return page.evaluate("() => window.__phone")
