@@ -47,3 +47,20 @@ def test_only_the_cell_that_waits_for_a_visitor_has_no_time_limit():
         cells = [dict(c, source="".join(c["source"])) for c in cells]
         assert cell_timeout(cells[0]) is None, path.name
         assert all(cell_timeout(c) == CELL_TIMEOUT for c in cells[1:]), path.name
+
+
+def test_widget_json_carries_the_calm_words_not_a_second_copy_of_the_early_slider(content):
+    """The early slider is in the page's text-first box; the JSON for the widget client keeps
+    only the calm placeholder as its fallback (half the bytes of the page)."""
+    from clinic_explainer.serving.template_filters import WIDGET_VIEW, lean_output
+    from clinic_explainer.timeline_view import TimelineView
+
+    bundle = TimelineView(content)._repr_mimebundle_()
+    output = {"output_type": "display_data", "data": bundle, "metadata": {}}
+    lean = lean_output(output)
+    assert lean["data"][WIDGET_VIEW] == bundle[WIDGET_VIEW]
+    assert "ce-early" not in lean["data"]["text/html"]
+    assert content.ui.getting_ready.timeline in lean["data"]["text/html"]
+    assert len(lean["data"]["text/html"]) < len(bundle["text/html"]) / 50
+    plain = {"output_type": "display_data", "data": {"text/html": "<p>FAQ</p>"}, "metadata": {}}
+    assert lean_output(plain) is plain

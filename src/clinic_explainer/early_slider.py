@@ -19,17 +19,19 @@ from .html import esc, readout_html
 
 
 def early_slider_html(*, tool: str, label: str, stops: list[dict], cards: list[str], index: int,
-                      png: bytes, alt: str, marker: str, caption: str, waiting: str = "",
+                      png: bytes, alt: str, marker: str, caption: str, calm: str, waiting: str = "",
                       tail: str = "") -> str:
     """The working stand-in for a slider view; ``stops`` as the live readout's per-stop data
     (``v`` spoken value, ``p`` the chart description's position words, marker geometry);
     ``alt`` the chart's description at ``index``, ``marker`` the CSS marker (its layer carries
-    the description's template for the steps that follow)."""
+    the description's template for the steps that follow); ``calm`` the tool's "getting
+    ready" words, kept for the widget client's fallback (serving/template_filters.py)."""
     stop = stops[index]
     image = (f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}" '
              f'alt="{esc(alt)}">') if png else ""
     return (
-        f'<div class="ce-placeholder ce-early" data-tool="{esc(tool)}" data-ce-cards="{esc(json.dumps(cards))}">'
+        f'<div class="ce-placeholder ce-early" data-tool="{esc(tool)}" data-ce-calm="{esc(calm)}" '
+        f'data-ce-cards="{esc(json.dumps(cards))}">'
         f'<div class="ce-early-slider"><label for="ce-early-{esc(tool)}">{esc(label)}</label>'
         f'<input id="ce-early-{esc(tool)}" type="range" min="0" max="{len(stops) - 1}" step="1" '
         f'value="{index}" aria-valuetext="{esc(stop["v"])}"></div>'

@@ -14,7 +14,11 @@ from .html import esc
 
 def placeholder_html(tool: str, c=None) -> str:
     c = c or content_mod.load()
-    words = getattr(c.ui.getting_ready, tool)
+    return calm_box(tool, getattr(c.ui.getting_ready, tool))
+
+
+def calm_box(tool: str, words: str) -> str:
+    """The labelled box itself: ``words`` in the page's language."""
     return (f'<div class="ce-placeholder" data-tool="{esc(tool)}" role="status">'
             f"<p>{esc(words)}</p></div>")
 

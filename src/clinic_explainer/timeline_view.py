@@ -229,6 +229,7 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
             cards=[self._card_html(self.model.at(h)) for h in self._stops()], index=index,
             png=self._snapshot.png, alt=template.replace(POSITION_TOKEN, stop["p"]),
             marker=marker_html(stop, template, c.ui.timeline.you_are_here), caption=chart_caption_html(c),
+            calm=getattr(c.ui.getting_ready, self.placeholder),
             waiting=self._early_waiting(), tail=self._early_tail())
 
     def _early_waiting(self) -> str:

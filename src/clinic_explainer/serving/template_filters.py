@@ -6,6 +6,8 @@ page's <title> and language follow content/ without a restart.
 
 from __future__ import annotations
 
+import re
+
 from .. import content as content_mod
 
 
@@ -23,3 +25,26 @@ def page_title(notebook_name: str) -> str:
 
 def page_lang(notebook_name: str) -> str:
     return content_mod.load().locale
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def lean_output(output: dict) -> dict:
+    """A widget output's JSON for the widget client, without the working stand-in of a slider
+    tool (early_slider.py): the page already shows it in its text-first box, and a second copy
+    inside the JSON doubled its bytes on the wire. The calm placeholder words stay as the
+    fallback the client shows if the widget cannot render."""
+    data = output.get("data", {})
+    html = data.get("text/html", "")
+    if isinstance(html, list):
+        html = "".join(html)
+    match = re.search(r'class="ce-placeholder ce-early" data-tool="([a-z_]+)" data-ce-calm="([^"]*)"', html) \
+        if WIDGET_VIEW in data else None
+    if not match:
+        return output
+    from html import unescape
+
+    from ..placeholder import calm_box
+
+    return {**output, "data": {**data, "text/html": calm_box(match.group(1), unescape(match.group(2)))}}

@@ -14,6 +14,7 @@ c.VoilaConfiguration.allow_theme_override = "NO"   # the page looks as the clini
 c.VoilaExporter.filters = {
     "ce_page_title": "clinic_explainer.serving.template_filters.page_title",
     "ce_page_lang": "clinic_explainer.serving.template_filters.page_lang",
+    "ce_lean_output": "clinic_explainer.serving.template_filters.lean_output",
 }
 
 # --- only the bytes a page needs -------------------------------------------------------------
