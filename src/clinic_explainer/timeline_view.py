@@ -144,6 +144,8 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
         self._alt = w.HTML(chart_caption_html(c))
         self._message = w.HTML()
         self._stop_data = [self._stop(h) for h in stops]
+        # the chart's description with the marker's words left open (the page fills them in)
+        self._alt_template = chart_text.alt_text(c, self.model, POSITION_TOKEN)
         self._readout = w.HTML(readout_html(self._stop_data, 0))
         if self._snapshot is not None:
             self._image.value = self._snapshot.png  # the background, once
@@ -222,8 +224,7 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
         if self._snapshot is None:  # the kernel-drawn marker (the benchmark's baseline): the calm box
             return super().placeholder_html()
         c, index = self.content, self._slider.index
-        stop = self._stop_data[index]
-        template = chart_text.alt_text(c, self.model, POSITION_TOKEN)
+        stop, template = self._stop_data[index], self._alt_template
         return early_slider_html(
             tool=self.placeholder, label=c.ui.timeline.slider_label, stops=self._stop_data,
             cards=[self._card_html(self.model.at(h)) for h in self._stops()], index=index,
@@ -258,8 +259,7 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
                                    f'data-ce-alt="{esc(self.chart.alt_text())}"></div>')
         elif not self._overlay.value:  # once: the page script moves it from here on
             stop = self._stop_data[self._slider.index]
-            alt = chart_text.alt_text(self.content, self.model, POSITION_TOKEN)
-            self._overlay.value = marker_html(stop, alt, self.content.ui.timeline.you_are_here)
+            self._overlay.value = marker_html(stop, self._alt_template, self.content.ui.timeline.you_are_here)
         self._message.value = ""
 
 
