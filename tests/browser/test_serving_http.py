@@ -44,3 +44,46 @@ def test_brotli_for_browsers_that_accept_it(voila_url):
         assert r.headers["Content-Encoding"] == "br"
         import brotli
         assert b"ce-pre" in brotli.decompress(r.read())
+
+
+def test_static_files_compressed_once_are_served_whole_every_time(voila_url):
+    """The second brotli answer comes from the server's compressed-body cache (hooks.py):
+    it must be the same file, with a Content-Length that matches, and a HEAD still works."""
+    import brotli
+
+    import sys
+    from pathlib import Path
+
+    from clinic_explainer.serving.hooks import STATIC_PREFIX
+
+    # the widget client's largest chunk: many chunks of tornado's static handler (64 KB each)
+    static = Path(sys.prefix) / "share/jupyter/voila/templates/base/static"
+    biggest = max(static.glob("*.voila.js"), key=lambda p: p.stat().st_size)
+    js = f"{voila_url}{STATIC_PREFIX}/{biggest.name}"
+    _, plain = fetch(js, gzip=False)
+    assert len(plain) > 4 * 64 * 1024
+    bodies = []
+    for i in range(3):
+        req = urllib.request.Request(js, headers={"Accept-Encoding": "br"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            body = r.read()
+            assert r.headers["Content-Encoding"] == "br"
+            if i:  # a known body has a length; the first answer (compressed as it streams) had none
+                assert int(r.headers["Content-Length"]) == len(body)
+            bodies.append(body)
+    assert all(brotli.decompress(b) == plain for b in bodies)
+    assert bodies[1] == bodies[2] and len(bodies[1]) < len(plain) / 2
+    head = urllib.request.Request(js, headers={"Accept-Encoding": "br"}, method="HEAD")
+    with urllib.request.urlopen(head, timeout=60) as r:
+        assert r.status == 200 and r.read() == b""
+
+
+def test_the_compressed_body_cache_keeps_within_its_size():
+    from clinic_explainer.serving.hooks import CompressedBodies
+
+    cache = CompressedBodies(max_bytes=100)
+    for i in range(10):
+        cache.put((f"/f{i}", "etag"), b"x" * 20)
+    assert cache.size <= 100 and cache.get(("/f0", "etag")) is None and cache.get(("/f9", "etag")) == b"x" * 20
+    cache.put(("/big", "e"), b"x" * 60)  # over a quarter of the whole: never kept
+    assert cache.get(("/big", "e")) is None

@@ -38,16 +38,56 @@ from .ws_guard import guard_application
 Hook = Callable[[Application, object], None]
 
 
+class CompressedBodies:
+    """Brotli bodies of responses that carry an ETag (static files: the widget client is about
+    a hundred of them), by path and ETag, so each is compressed once, not once per visitor.
+
+    Compressing them was about a quarter of the server's CPU time when twenty patients opened
+    the explainer at once (benchmarks/bench_load.py). An ETag names one content, so an entry
+    never goes stale; the least recently used go when the total passes ``max_bytes``.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024):
+        from collections import OrderedDict
+
+        self.max_bytes, self.size, self.hits, self.misses = max_bytes, 0, 0, 0
+        self._bodies: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+
+    def get(self, key) -> bytes | None:
+        body = self._bodies.get(key)
+        if body is not None:
+            self._bodies.move_to_end(key)
+            self.hits += 1
+        else:
+            self.misses += 1
+        return body
+
+    def put(self, key, body: bytes) -> None:
+        if key in self._bodies or len(body) > self.max_bytes // 4:
+            return
+        self._bodies[key] = body
+        self.size += len(body)
+        while self.size > self.max_bytes:
+            _, old = self._bodies.popitem(last=False)
+            self.size -= len(old)
+
+
+COMPRESSED = CompressedBodies()
+
+
 class BrotliContentEncoding(OutputTransform):
     """Brotli for clients that accept it ("br"), on the same content types as tornado's gzip.
 
     Streams: each flushed chunk (Voila sends a page cell by cell) is flushed compressed.
+    A response with an ETag is compressed once and then served from ``COMPRESSED``.
     """
 
     QUALITY = 5  # fast enough per request; the long cache lifetimes make repeats free anyway
 
     def __init__(self, request):
         self._br = brotli is not None and "br" in request.headers.get("Accept-Encoding", "")
+        self._path, self._get = request.path, request.method == "GET"
+        self._key = self._cached = self._pieces = None
 
     def transform_first_chunk(self, status_code, headers, chunk, finishing):
         if self._br:
@@ -57,6 +97,15 @@ class BrotliContentEncoding(OutputTransform):
                         and "Content-Encoding" not in headers)
         if self._br:
             headers["Content-Encoding"] = "br"  # the gzip transform after this one then stands aside
+            etag = headers.get("Etag")
+            if etag and status_code == 200 and self._get:
+                self._key = (self._path, etag)
+                self._cached = COMPRESSED.get(self._key)
+            if self._cached is not None:  # the handler's chunks are dropped: the body is known
+                headers["Content-Length"] = str(len(self._cached))
+                chunk, self._cached = self._cached, b""
+                return status_code, headers, chunk
+            self._pieces = [] if self._key else None
             self._compressor = brotli.Compressor(quality=self.QUALITY)
             chunk = self.transform_chunk(chunk, finishing)
             if "Content-Length" in headers:
@@ -69,7 +118,14 @@ class BrotliContentEncoding(OutputTransform):
     def transform_chunk(self, chunk, finishing):
         if not self._br:
             return chunk
-        return self._compressor.process(chunk) + (self._compressor.finish() if finishing else self._compressor.flush())
+        if self._cached is not None:
+            return b""
+        out = self._compressor.process(chunk) + (self._compressor.finish() if finishing else self._compressor.flush())
+        if self._pieces is not None:
+            self._pieces.append(out)
+            if finishing:
+                COMPRESSED.put(self._key, b"".join(self._pieces))
+        return out
 
 
 def compress(app: Application, voila) -> None:
