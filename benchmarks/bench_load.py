@@ -1,19 +1,30 @@
 """N patients opening the explainer at once (not a pytest test): `make bench`.
 
-For each server setup and each crowd size, one headless Chromium opens the patient explainer
-in N fresh browser contexts at the same moment (loopback only; every page is bounded by a
-timeout) and reports, per visitor:
+For each server setup and crowd size, N visitors open the patient explainer at the same
+moment (loopback only; every visit is bounded by a timeout), and the benchmark reports, over
+all of them:
 
-  readable     navigation -> the first FAQ answer is visible (or the busy page's heading)
-  interactive  navigation -> Voila has rendered every cell and the tools are on screen
+  readable     request -> the first FAQ answer has arrived (or the busy page's heading)
+  interactive  request -> the widgets' state has arrived over the kernel websocket (what
+               the widget client draws the live slider from)
 
-and overall: errors (failed or timed-out pages, developer error text), busy pages served,
-peak memory of the server and its kernels, and memory and kernels 10 s after every tab closed.
+and overall: errors (failed or timed-out visits, developer error text), busy pages served,
+peak memory of the server and its kernels, memory and kernels 10 s after every tab closed,
+and how long until the server is back to its idle state (pool full again).
+
+**Who the crowd is.** A real phone parses the widget client and draws the page on its own
+CPU; the server sees only HTTP requests and a kernel websocket. So N-1 visitors are
+``WireVisitor``s (wire_visitor.py: the page, the ~100 files a real visit fetches with an
+empty cache, the kernel websocket, the widget state and one slider step) and one is a real
+headless Chromium at phone size, whose own readable / interactive times are shown apart.
+``--clients browsers`` runs N Chromium contexts instead, as earlier versions of this script
+did: on this 2-core machine those measure mostly the twenty renderers themselves.
 
 Setups: "before" is `make serve`'s server from an earlier commit (a temporary git worktree;
 by default 4d91b2c, the last landed commit before issues 7 and 8); "after" is this checkout's.
-Both are started the same way as bench_phone.py starts them, with their preheated pool filled.
+Both are started as bench_phone.py starts them, with their preheated pool filled.
 Usage: python benchmarks/bench_load.py [--crowds 20 50] [--setups before after] [--baseline REF]
+                                       [--clients wire|browsers]
 """
 
 from __future__ import annotations
@@ -35,9 +46,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from baseline import worktree  # noqa: E402
 from bench_phone import REPO, explainer_server  # noqa: E402
 from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from wire_visitor import WireVisitor, record_assets  # noqa: E402
 
 NOTEBOOK = "patient_explainer.ipynb"
 PAGE_TIMEOUT_S = 120
+SETTLE_TIMEOUT_S = 120  # how long to wait for the server to be back to idle after a crowd
 ERROR_TEXTS = ("There was an error", "Traceback", "show_tracebacks")
 
 
@@ -96,9 +109,23 @@ def summary(values: list[float]) -> str:
     return f"median {statistics.median(values):5.1f} s, p95 {p95:5.1f} s"
 
 
-async def crowd(url: str, n: int, pid: int, content) -> dict:
-    question = content.faq["introduction"].front.question
-    busy_heading = content.text(content.ui.serving.busy_title)
+def markers(content) -> dict[str, str]:
+    return {"question": content.faq["introduction"].front.question,
+            "busy": content.text(content.ui.serving.busy_title)}
+
+
+def wait_idle(pid: int, kernels: int, timeout: float) -> float | None:
+    """Seconds until the server holds ``kernels`` kernels again (its pool refilled), or None."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if family(pid)[1] >= kernels:
+            return time.monotonic() - start
+        time.sleep(0.5)
+    return None
+
+
+async def crowd(url: str, n: int, pid: int, idle_kernels: int, content, clients: str) -> dict:
+    mark = markers(content)
     peak = {"mb": 0.0}
     stop = threading.Event()
 
@@ -109,19 +136,40 @@ async def crowd(url: str, n: int, pid: int, content) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    base, path = url.split("/voila/")[0], "/voila/" + url.split("/voila/", 1)[1]
+    harness_cpu = time.process_time()
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        n_wire, assets = (n - 1 if clients == "wire" else 0), []
+        if n_wire:
+            assets = await record_assets(browser, url)  # one real visit: the files a page fetches
+            # that visit took a pooled kernel: wait until the pool holds it again
+            wait_idle(pid, idle_kernels, SETTLE_TIMEOUT_S)
+            await asyncio.sleep(3)
+        hold = asyncio.Event()
         start = time.perf_counter()
-        results = await asyncio.gather(*(visit(browser, url, question, busy_heading, start) for _ in range(n)))
-        for r in results:
+        wire = [WireVisitor(base, path, assets, mark, PAGE_TIMEOUT_S) for _ in range(n_wire)]
+        wire_runs = [asyncio.ensure_future(v.run(start, hold)) for v in wire]
+        browsers = await asyncio.gather(*(visit(browser, url, mark["question"], mark["busy"], start)
+                                          for _ in range(n - n_wire)))
+        while not all(v.result["step_ms"] is not None or v.result["error"] or v.result["busy"] for v in wire):
+            await asyncio.sleep(0.2)  # every visitor got there (or gave up): the tabs close
+        hold.set()
+        results = [*await asyncio.gather(*wire_runs), *browsers]
+        for r in browsers:
             await r.pop("ctx").close()
         await browser.close()
     closed_at = time.monotonic()
+    harness_cpu = time.process_time() - harness_cpu
     stop.set()
     sampler.join()
     await asyncio.sleep(max(0.0, 10 - (time.monotonic() - closed_at)))
     after_mb, after_kernels = family(pid)
-    return {"results": results, "peak_mb": peak["mb"], "after_mb": after_mb, "after_kernels": after_kernels}
+    settle = wait_idle(pid, idle_kernels, SETTLE_TIMEOUT_S)
+    settled_mb = family(pid)[0]
+    return {"results": results, "browser": browsers, "peak_mb": peak["mb"], "after_mb": after_mb,
+            "after_kernels": after_kernels, "settle_s": None if settle is None else settle + 10,
+            "settled_mb": settled_mb, "harness_cpu": harness_cpu}
 
 
 def main() -> None:
@@ -129,6 +177,7 @@ def main() -> None:
     parser.add_argument("--crowds", type=int, nargs="+", default=[20, 50])
     parser.add_argument("--setups", nargs="+", default=["before", "after"], choices=["before", "after"])
     parser.add_argument("--baseline", default="4d91b2c", help="the commit of the 'before' server")
+    parser.add_argument("--clients", default="wire", choices=["wire", "browsers"])
     opts = parser.parse_args()
     from clinic_explainer.content import load
 
@@ -140,26 +189,37 @@ def main() -> None:
                 tree = base if setup == "before" else REPO
                 with explainer_server(tree, True, Path(logs) / f"{setup}-{n}.log") as (url, pid):
                     idle_mb, idle_kernels = family(pid)
-                    out = asyncio.run(crowd(url, n, pid, content))
-                    res = out["results"]
+                    out = asyncio.run(crowd(url, n, pid, idle_kernels, content, opts.clients))
+                    res, probe = out["results"], out["browser"]
                     row = {
                         "setup": setup, "n": n, "idle_mb": idle_mb, "idle_kernels": idle_kernels,
                         "readable": summary([r["readable"] for r in res if r["readable"] is not None]),
                         "interactive": summary([r["interactive"] for r in res if r["interactive"] is not None]),
+                        "interactive_count": sum(1 for r in res if r["interactive"] is not None),
+                        "browser": [{k: r[k] for k in ("readable", "interactive", "busy", "error")} for r in probe],
                         "errors": sum(1 for r in res if r["error"]),
                         "error_kinds": sorted({r["error"] for r in res if r["error"]}),
                         "busy": sum(1 for r in res if r["busy"]),
                         "peak_mb": out["peak_mb"], "after_mb": out["after_mb"], "after_kernels": out["after_kernels"],
+                        "settle_s": out["settle_s"], "settled_mb": out["settled_mb"],
+                        "harness_cpu_s": out["harness_cpu"],
                     }
                     rows.append(row)
                     print(json.dumps(row), flush=True)
-    print(f"\nbefore = {opts.baseline}, after = this checkout")
-    print("setup   N   readable                       interactive                    errors busy"
-          "  peak MB  idle MB -> 10 s after close (kernels)")
+    print(f"\nbefore = {opts.baseline}, after = this checkout; clients: {opts.clients}")
+    print("setup   N   readable                       interactive (count)                 errors busy"
+          "  peak MB  idle MB (kernels) -> 10 s after close -> back to idle")
     for r in rows:
-        print(f"{r['setup']:6} {r['n']:3}   {r['readable']:30} {r['interactive']:30} {r['errors']:5} {r['busy']:4}"
-              f"  {r['peak_mb']:7.0f}  {r['idle_mb']:5.0f} ({r['idle_kernels']}) -> {r['after_mb']:5.0f}"
-              f" ({r['after_kernels']})")
+        settle = f"{r['settle_s']:.0f} s, {r['settled_mb']:.0f} MB" if r["settle_s"] else "not within 2 min"
+        print(f"{r['setup']:6} {r['n']:3}   {r['readable']:30} {r['interactive']:30} ({r['interactive_count']:2})"
+              f" {r['errors']:5} {r['busy']:4}  {r['peak_mb']:7.0f}  {r['idle_mb']:5.0f} ({r['idle_kernels']})"
+              f" -> {r['after_mb']:5.0f} ({r['after_kernels']}) -> {settle}")
+    for r in rows:
+        for b in r["browser"]:
+            fmt = lambda v: "-" if v is None else f"{v:.1f} s"  # noqa: E731
+            print(f"{r['setup']:6} {r['n']:3}   the real Chromium among them: readable {fmt(b['readable'])}, "
+                  f"interactive {fmt(b['interactive'])}{', busy page' if b['busy'] else ''}"
+                  f"{', error ' + b['error'] if b['error'] else ''}")
 
 
 if __name__ == "__main__":

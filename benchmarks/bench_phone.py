@@ -148,9 +148,12 @@ def explainer_server(tree: Path, preheat: bool, log: Path):
     env.pop("CLINIC_EXPLAINER_NOTEBOOKS", None)
     argv = [sys.executable, "-c", launch, str(port), json.dumps(extra)]
     with Server(argv, env, f"http://127.0.0.1:{port}/", log, timeout=120) as server:
-        if preheat:  # wait until the explainer's pool holds its executed kernel
-            deadline = time.monotonic() + 120
-            while f"pool of {NOTEBOOK} is filled" not in log.read_text() and time.monotonic() < deadline:
+        if preheat:  # wait until the explainer's pool holds its executed kernels
+            # (Voila's line for the first; serving/pool.py's once the deep pool is full)
+            full = "Preheated pool of" if (tree / "src/clinic_explainer/serving/pool.py").exists() else "Kernel pool of"
+            deadline = time.monotonic() + 180
+            while not any(full in line and NOTEBOOK in line for line in log.read_text().splitlines()) \
+                    and time.monotonic() < deadline:
                 time.sleep(0.5)
         time.sleep(3)
         yield server.ready_url + "voila/render/" + NOTEBOOK, server.proc.pid

@@ -13,6 +13,15 @@ def chart_cache_dir(tmp_path_factory):
         yield path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def small_patient_pool():
+    """Servers started by tests preheat one explainer kernel, not the twenty `make serve` keeps
+    on this machine (each costs about a CPU-second to start); tests of the deep pool set it."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CLINIC_EXPLAINER_PATIENT_POOL", "1")
+        yield
+
+
 @pytest.fixture(scope="session")
 def content():
     return content_mod.load()

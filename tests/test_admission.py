@@ -19,10 +19,13 @@ POOL = 3  # preheated kernels in config/voila.py
 CAP = 5
 
 
-def test_default_cap_follows_memory_and_cores():
-    assert kernels.default_cap(24 * 1024, 2) == 24          # this machine: the cores bound it
-    assert kernels.default_cap(2 * 1024, 8) == 11           # a small machine: memory bounds it
-    assert kernels.default_cap(100, 1) == 2
+def test_default_cap_follows_memory_and_the_pool_the_explainer():
+    assert kernels.default_cap(24 * 1024) == 141             # this machine: 3/4 of 24 GiB at 130 MB
+    assert kernels.default_cap(2 * 1024) == 11
+    assert kernels.default_cap(100) == 2
+    assert kernels.default_patient_pool(24 * 1024) == kernels.PATIENT_POOL_MAX == 20
+    assert kernels.default_patient_pool(4 * 1024) == 6       # a small server keeps a small pool
+    assert kernels.default_patient_pool(300) == 1
 
 
 @pytest.mark.parametrize("kind", ["busy", "updating", "not_found", "error"])

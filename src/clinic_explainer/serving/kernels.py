@@ -12,8 +12,11 @@ One application hook, ``kernel_lifecycle``, installs all of it in the Voila proc
   page never connected within ``unconnected_timeout`` (a bot or a plain GET).
   Idle *open* tabs are culled by jupyter_server (``cull_connected`` in config/voila.py); the
   page then says in words that it paused (static/kernel-watch.js).
-- **The preheated pool.** A kernel handed out from the pool gets a fresh idle clock, so the
-  culler cannot take it before its page connects; kernels waiting in the pool are never reaped.
+- **The preheated pool** (pool.py): deep enough for a crowd on the explainer, refilled only
+  when no page has started for a moment, never culled while waiting. A kernel handed out
+  from the pool gets a fresh idle clock, so the culler cannot take it before its page
+  connects. Pages that take a pooled kernel start none; pages that start one are limited to
+  a few per core at once (past it, the busy page), as the starts share the CPU.
 - **Content changes.** ``ContentWatch`` notices an edit to content/ on the next page request.
   A good edit refreshes the pool (so that very page shows it); a broken one is logged with
   the problems ``make check`` shows, the pool is not refilled from it, and visitors get the
@@ -38,9 +41,14 @@ from . import notice_page
 # RSS of the heaviest page's kernel (the skin explorer draws with matplotlib, ~120 MB); the
 # explainer's is ~64 MB (benchmarks/bench_kernel_memory.py). The cap plans for the heaviest.
 KERNEL_MB = 130
-# A kernel's start and first run cost about 2 CPU-seconds; more pages than this per core at
-# once make everyone wait, so the default cap also follows the cores.
-KERNELS_PER_CORE = 12
+EXPLAINER_KERNEL_MB = 64
+# A kernel's start and first run of the notebook cost about 1 CPU-second; more pages than this
+# per core starting one at once make every one of them wait, so past it the busy page is shown.
+# (Pages that take a preheated kernel start none, and are not limited by this.)
+STARTS_PER_CORE = 3
+# The explainer's preheated pool: a tenth of the memory, and at most the crowd the clinic's
+# link is planned for (twenty patients opening it at once; bench_load.py measures that).
+PATIENT_POOL_MAX = 20
 
 
 def meminfo_mb(field: str) -> float:
@@ -51,14 +59,27 @@ def meminfo_mb(field: str) -> float:
     raise KeyError(field)
 
 
-def default_cap(total_mb: float, cores: int, kernel_mb: int = KERNEL_MB) -> int:
-    """Kernels that fit in three quarters of the memory, at most KERNELS_PER_CORE per core."""
-    return max(2, min(int(total_mb * 0.75 // kernel_mb), KERNELS_PER_CORE * cores))
+def default_cap(total_mb: float, kernel_mb: int = KERNEL_MB) -> int:
+    """Live kernels that fit in three quarters of the memory (idle kernels cost no CPU)."""
+    return max(2, int(total_mb * 0.75 // kernel_mb))
+
+
+def default_patient_pool(total_mb: float, kernel_mb: int = EXPLAINER_KERNEL_MB) -> int:
+    """Preheated explainer kernels: a tenth of the memory, between 1 and PATIENT_POOL_MAX."""
+    return max(1, min(PATIENT_POOL_MAX, int(total_mb * 0.10 // kernel_mb)))
 
 
 class KernelPolicy(LoggingConfigurable):
     max_kernels = Integer(0, config=True, help="Live kernels allowed (pool included); 0: "
-                          "derived from the machine's memory and cores (default_cap).")
+                          "derived from the machine's memory (default_cap).")
+    max_starting = Integer(0, config=True, help="Pages starting a new kernel at once (past it, the busy "
+                           "page); 0: STARTS_PER_CORE per core.")
+    patient_pool = Integer(-1, config=True, help="Preheated kernels for the patient explainer; -1: the "
+                           "environment's CLINIC_EXPLAINER_PATIENT_POOL, else derived from the memory "
+                           "(default_patient_pool).")
+    refill_calm = Float(2.0, config=True, help="Seconds without an HTTP request before the preheated pool "
+                        "is refilled (a crowd is served first).")
+    refill_parallel = Integer(0, config=True, help="Kernels preheated at once; 0: one per core.")
     kernel_mb = Integer(KERNEL_MB, config=True, help="Measured memory of one kernel, MB.")
     min_free_mb = Integer(1024, config=True, help="Refuse new kernels below this much available memory (MB).")
     close_grace = Float(4.0, config=True, help="Seconds after a page's last websocket closes before "
@@ -68,7 +89,19 @@ class KernelPolicy(LoggingConfigurable):
     reap_interval = Float(1.0, config=True, help="Seconds between two looks at the kernels.")
 
     def cap(self) -> int:
-        return self.max_kernels or default_cap(meminfo_mb("MemTotal"), os.cpu_count() or 1, self.kernel_mb)
+        return self.max_kernels or default_cap(meminfo_mb("MemTotal"), self.kernel_mb)
+
+    def starting_cap(self) -> int:
+        return self.max_starting or STARTS_PER_CORE * (os.cpu_count() or 1)
+
+    def patient_pool_size(self) -> int:
+        if self.patient_pool >= 0:
+            return self.patient_pool
+        env = os.environ.get("CLINIC_EXPLAINER_PATIENT_POOL", "")
+        return int(env) if env.isdigit() else default_patient_pool(meminfo_mb("MemTotal"))
+
+    def refill_parallel_count(self) -> int:
+        return self.refill_parallel or (os.cpu_count() or 1)
 
 
 class ContentWatch:
@@ -112,7 +145,10 @@ class Gate:
     def __init__(self, voila, policy: KernelPolicy, watch: ContentWatch):
         self.km, self.policy, self.watch, self.log = voila.kernel_manager, policy, watch, voila.log
         self.visitors: dict[str, dict] = {}  # kernel id -> {"since", "connected", "closed_at"}
-        self.rendering = 0  # pages admitted whose kernel is not registered yet
+        self.rendering = 0  # pages admitted and still being sent
+        self.starting = 0  # of those, pages that start a kernel of their own (no pooled one)
+        self.last_request = 0.0  # time.monotonic() of the last HTTP request of any kind (Activity)
+        self.keeper = None  # pool.PoolKeeper, set by kernel_lifecycle
         self.refused = {"busy": 0, "updating": 0}
         self._wrap_kernel_manager()
 
@@ -199,20 +235,16 @@ class Gate:
 
             km.fill_if_needed = fill_unless_broken
 
-    def pool_ids(self) -> set[str]:
-        ids = set()
-        for pool in getattr(self.km, "_pools", {}).values():
-            for future in pool:
-                if future.done() and not future.cancelled() and future.exception() is None:
-                    ids.add(future.result()["kernel_id"])
-        return ids
-
     def live(self) -> int:
         return len(self.km.list_kernel_ids())
 
     # --- admission -------------------------------------------------------------------------
-    def verdict(self, notebook_path: str | None) -> str | None:
-        """None to serve the page, or the notice to show instead ("busy", "updating")."""
+    def verdict(self, notebook_path: str | None, starts: bool = True) -> str | None:
+        """None to serve the page, or the notice to show instead ("busy", "updating").
+
+        ``starts``: the page would start a kernel of its own (none is waiting in the pool).
+        A page that takes a pooled kernel adds no kernel and no start: only a broken content
+        can turn it away."""
         if self.watch.changed() and not self.watch.broken:
             self.refresh_pool()
         if self.watch.broken:
@@ -221,10 +253,17 @@ class Gate:
             # of the last good content.
             self.refused["updating"] += 1
             return "updating"
-        cap, live = self.policy.cap(), self.live() + self.rendering
+        if not starts:
+            return None
+        cap, live = self.policy.cap(), self.live() + self.starting
         if live >= cap:
             self.refused["busy"] += 1
             self.log.warning("Busy page served: %d live kernels and pages starting, cap %d", live, cap)
+            return "busy"
+        if self.starting >= self.policy.starting_cap():
+            self.refused["busy"] += 1
+            self.log.warning("Busy page served: %d pages are starting a kernel, at most %d at once",
+                             self.starting, self.policy.starting_cap())
             return "busy"
         available = meminfo_mb("MemAvailable")
         if available < self.policy.min_free_mb + self.policy.kernel_mb:
@@ -262,6 +301,11 @@ class Gate:
         IOLoop.current().add_callback(refresh)
 
     # --- reaping ---------------------------------------------------------------------------
+    async def look(self) -> None:
+        """Every ``reap_interval``: free the kernels of closed pages, then care for the pool."""
+        await self.reap()
+        self.keeper.tick()
+
     async def reap(self) -> None:
         now = time.monotonic()
         connections = self.km._kernel_connections
@@ -303,11 +347,14 @@ def admitting(handler_class: type, gate: Gate) -> type:
 
         async def get(self, path=None):
             notebook = self.notebook_path or path
-            kind = gate.verdict(notebook)
+            gate.keeper.ready_first(notebook)
+            starts = not gate.keeper.takes_from_pool(notebook)
+            kind = gate.verdict(notebook, starts)
             if kind:
                 return self.notice(kind)
             gate.rendering += 1
-            self._clinic_rendering = True
+            gate.starting += starts
+            self._clinic_rendering, self._clinic_starts = True, starts
             self.request.clinic_cell_count = _cell_count(self, notebook)  # for the CSP (security.py)
             try:
                 return await super().get(path)
@@ -318,6 +365,7 @@ def admitting(handler_class: type, gate: Gate) -> type:
             if getattr(self, "_clinic_rendering", False):
                 self._clinic_rendering = False
                 gate.rendering -= 1
+                gate.starting -= self._clinic_starts
 
         def flush(self, include_footers=False):
             # Hold the first bytes until the template's part before the cells is there (it ends
@@ -349,18 +397,35 @@ def admitting(handler_class: type, gate: Gate) -> type:
     return AdmittingHandler
 
 
+def activity(gate: Gate) -> type:
+    """An output transform (made for every HTTP request) that notes when the last one came:
+    the pool is refilled only once a crowd's pages and files have all been served."""
+    from tornado.web import OutputTransform
+
+    class Activity(OutputTransform):
+        def __init__(self, request):
+            gate.last_request = time.monotonic()
+
+    return Activity
+
+
 def kernel_lifecycle(app, voila) -> Gate:
     """Application hook: admission control, reaper and pool care (see the module's docstring)."""
     from voila.tornado.handler import TornadoVoilaHandler
 
     from .routes import replace_handler
 
+    from .pool import PoolKeeper
+
     policy = KernelPolicy(parent=voila)
     gate = Gate(voila, policy, ContentWatch(voila.log))
+    gate.keeper = PoolKeeper(voila.kernel_manager, gate, policy, voila.log)
     if not replace_handler(app, TornadoVoilaHandler, lambda cls: admitting(cls, gate)):
         raise RuntimeError("Voila's page handler was not found: no admission control")
     app.settings["clinic_gate"] = gate
-    PeriodicCallback(gate.reap, policy.reap_interval * 1000).start()
-    voila.log.info("Admission: at most %d live kernels (pool included), %d MB kept free",
-                   policy.cap(), policy.min_free_mb)
+    app.transforms.insert(0, activity(gate))
+    PeriodicCallback(gate.look, policy.reap_interval * 1000).start()
+    voila.log.info("Admission: at most %d live kernels (pool included), %d pages starting one at once, "
+                   "%d MB kept free; %d preheated for the explainer", policy.cap(), policy.starting_cap(),
+                   policy.min_free_mb, gate.keeper.targets.get("patient_explainer.ipynb", 0))
     return gate

@@ -37,7 +37,8 @@ c.MappingKernelManager.cull_connected = True       # an idle open tab too: its p
 # --- preheating (benchmarks/bench_serving.py: about a third faster to a rendered page) ---
 c.VoilaConfiguration.preheat_kernel = True         # keep executed kernels ready for first pages
 # one ready kernel for the pages patients open first; none for the others, so memory does
-# not grow with the number of notebooks (about 100 MB each while idle)
+# not grow with the number of notebooks. The explainer's pool is deeper: its size comes from
+# KernelPolicy.patient_pool (serving/pool.py: derived from the memory, refilled when calm)
 c.VoilaKernelManager.kernel_pools_config = {
     "default": {"pool_size": 0},
     "00_index.ipynb": {"pool_size": 1},
