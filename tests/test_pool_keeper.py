@@ -122,3 +122,12 @@ def test_a_page_takes_the_ready_kernel_before_one_still_starting():
     k.ready_first(EXPLAINER)
     assert pool[0] is ready
     assert k.takes_from_pool(EXPLAINER) and not k.takes_from_pool("01_how_it_works.ipynb")
+
+
+def test_without_preheating_there_is_no_pool_to_keep():
+    km = SimpleNamespace(_kernels={}, list_kernel_ids=lambda: [])  # Voila's plain kernel manager
+    gate = SimpleNamespace(watch=SimpleNamespace(broken=False), rendering=0, last_request=0.0, live=lambda: 0)
+    k = PoolKeeper(km, gate, KernelPolicy(), logging.getLogger("test"))
+    k.tick()
+    k.ready_first(EXPLAINER)
+    assert k.targets == {} and not k.takes_from_pool(EXPLAINER)

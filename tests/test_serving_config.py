@@ -64,3 +64,34 @@ def test_widget_json_carries_the_calm_words_not_a_second_copy_of_the_early_slide
     assert len(lean["data"]["text/html"]) < len(bundle["text/html"]) / 50
     plain = {"output_type": "display_data", "data": {"text/html": "<p>FAQ</p>"}, "metadata": {}}
     assert lean_output(plain) is plain
+
+
+def test_page_templates_are_compiled_once_for_every_page():
+    """hooks.shared_template_code: a second page's exporter loads the compiled template
+    instead of compiling it again; an edited template is compiled anew."""
+    from jinja2 import DictLoader, Environment
+    from voila.exporter import VoilaExporter
+
+    from clinic_explainer.serving import hooks
+
+    hooks.shared_template_code(None, None)
+    cache = hooks.shared_template_code.cache
+    assert VoilaExporter()._create_environment().bytecode_cache is cache
+    templates, compiled = {"page.j2": "Hello {{ name }}"}, []
+
+    class Counting(Environment):
+        def compile(self, source, *args, **kwargs):
+            compiled.append(source)
+            return super().compile(source, *args, **kwargs)
+
+    def environment():  # a new environment per page, as Voila makes
+        env = Counting(loader=DictLoader(templates))
+        env.bytecode_cache = cache
+        return env
+
+    assert environment().get_template("page.j2").render(name="A") == "Hello A"
+    assert environment().get_template("page.j2").render(name="B") == "Hello B"
+    assert len(compiled) == 1
+    templates["page.j2"] = "Hi {{ name }}"
+    assert environment().get_template("page.j2").render(name="C") == "Hi C"
+    assert len(compiled) == 2

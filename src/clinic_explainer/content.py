@@ -105,8 +105,12 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, Lines]:
     """Parse YAML text; raise ContentError naming the file and line on bad syntax."""
     problems: list[Problem] = []
     try:
-        node = yaml.compose(text, Loader=SAFE_LOADER)
-        data = yaml.load(text, Loader=SAFE_LOADER)
+        try:
+            node = yaml.compose(text, Loader=SAFE_LOADER)
+            data = yaml.load(text, Loader=SAFE_LOADER)
+        except yaml.YAMLError:  # the pure-Python parser's messages are the ones put in plain words
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + first_line if mark else None

@@ -35,6 +35,9 @@ def _healthy(future) -> bool:
 class PoolKeeper:
     def __init__(self, km, gate, policy, log):
         self.km, self.gate, self.policy, self.log = km, gate, policy, log
+        self.targets, self._full = {}, set()
+        if not hasattr(km, "fill_if_needed"):  # preheating off (--preheat_kernel=False): no pool
+            return
         self._fill = km.fill_if_needed  # Voila's (with the gate's broken-content check)
         # Voila asks for a refill after each hand-out and the gate after a content change: the
         # keeper decides when, on its next look
@@ -44,7 +47,6 @@ class PoolKeeper:
         if EXPLAINER in config or default.get("pool_size", 0):
             config[EXPLAINER] = {**default, **config.get(EXPLAINER, {}), "pool_size": policy.patient_pool_size()}
         self.targets = {nb: cfg.get("pool_size", 0) for nb, cfg in config.items() if nb != "default"}
-        self._full = set()
 
     def pools(self) -> dict:
         return getattr(self.km, "_pools", {})
