@@ -62,7 +62,7 @@ def test_static_files_compressed_once_are_served_whole_every_time(voila_url):
     js = f"{voila_url}{STATIC_PREFIX}/{biggest.name}"
     _, plain = fetch(js, gzip=False)
     assert len(plain) > 4 * 64 * 1024
-    bodies = []
+    bodies, bodies_headers = [], []
     for i in range(3):
         req = urllib.request.Request(js, headers={"Accept-Encoding": "br"})
         with urllib.request.urlopen(req, timeout=60) as r:
@@ -71,7 +71,17 @@ def test_static_files_compressed_once_are_served_whole_every_time(voila_url):
             if i:  # a known body has a length; the first answer (compressed as it streams) had none
                 assert int(r.headers["Content-Length"]) == len(body)
             bodies.append(body)
+            bodies_headers.append(r.headers)
     assert all(brotli.decompress(b) == plain for b in bodies)
+    # from the second on, straight from memory (hooks.HotFileHandler): same headers as the first
+    first, hot = bodies_headers[0], bodies_headers[2]
+    for name in ("Content-Type", "Etag", "Cache-Control", "Content-Security-Policy", "X-Content-Type-Options"):
+        assert hot[name] == first[name], name
+    req = urllib.request.Request(js, headers={"Accept-Encoding": "br", "If-None-Match": hot["Etag"]})
+    with pytest.raises(urllib.error.HTTPError) as not_modified:
+        urllib.request.urlopen(req, timeout=60)
+    not_modified.value.close()
+    assert not_modified.value.code == 304
     assert bodies[1] == bodies[2] and len(bodies[1]) < len(plain) / 2
     head = urllib.request.Request(js, headers={"Accept-Encoding": "br"}, method="HEAD")
     with urllib.request.urlopen(head, timeout=60) as r:

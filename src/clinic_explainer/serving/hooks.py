@@ -21,7 +21,7 @@ from urllib.parse import parse_qs
 
 import voila
 from jupyter_server.utils import url_path_join
-from tornado.routing import HostMatches, Rule
+from tornado.routing import HostMatches, Matcher, Rule
 from tornado.web import Application, GZipContentEncoding, OutputTransform, RequestHandler, _ApplicationRouter
 from voila.static_file_handler import MultiStaticFileHandler
 
@@ -52,6 +52,9 @@ class CompressedBodies:
 
         self.max_bytes, self.size, self.hits, self.misses = max_bytes, 0, 0, 0
         self._bodies: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        # files whose path names one content for good (is_fixed): path -> (ETag, type, body),
+        # served by HotFileHandler without touching the disk
+        self.fixed: dict[str, tuple[str, str, bytes]] = {}
 
     def get(self, key) -> bytes | None:
         body = self._bodies.get(key)
@@ -87,7 +90,7 @@ class BrotliContentEncoding(OutputTransform):
     def __init__(self, request):
         self._br = brotli is not None and "br" in request.headers.get("Accept-Encoding", "")
         self._path, self._get = request.path, request.method == "GET"
-        self._key = self._cached = self._pieces = None
+        self._key = self._cached = self._pieces = self._type = None
 
     def transform_first_chunk(self, status_code, headers, chunk, finishing):
         if self._br:
@@ -106,6 +109,7 @@ class BrotliContentEncoding(OutputTransform):
                 chunk, self._cached = self._cached, b""
                 return status_code, headers, chunk
             self._pieces = [] if self._key else None
+            self._type = str(headers.get("Content-Type", ""))
             self._compressor = brotli.Compressor(quality=self.QUALITY)
             chunk = self.transform_chunk(chunk, finishing)
             if "Content-Length" in headers:
@@ -124,7 +128,10 @@ class BrotliContentEncoding(OutputTransform):
         if self._pieces is not None:
             self._pieces.append(out)
             if finishing:
-                COMPRESSED.put(self._key, b"".join(self._pieces))
+                body = b"".join(self._pieces)
+                COMPRESSED.put(self._key, body)
+                if is_fixed(self._path) and len(COMPRESSED.fixed) < 1000:
+                    COMPRESSED.fixed[self._path] = (self._key[1], self._type, body)
         return out
 
 
@@ -173,6 +180,44 @@ class CacheLifetimes(OutputTransform):
 def cache_lifetimes(app: Application, voila) -> None:
     if CacheLifetimes not in app.transforms:
         app.transforms.insert(0, CacheLifetimes)
+
+
+def is_fixed(path: str) -> bool:
+    """Whether a URL path alone names one content for good: Voila's chunks under the
+    versioned prefix and files with a content hash in their name (not ``?v=`` files: their
+    path stays when the file changes)."""
+    return f"/{STATIC_PREFIX}/" in path or _HASHED_NAME.search(path) is not None
+
+
+class HotFiles(Matcher):
+    """Matches a GET for a fixed file already compressed (``COMPRESSED.fixed``) from a
+    browser that accepts brotli; everything else goes on to the normal routes."""
+
+    def match(self, request):
+        if (request.method == "GET" and request.path in COMPRESSED.fixed and "Range" not in request.headers
+                and "br" in request.headers.get("Accept-Encoding", "")):
+            return {}
+        return None
+
+
+class HotFileHandler(RequestHandler):
+    """The widget client's files from memory: no stat, no read, no 64 KB chunks each flushed
+    through the output transforms. In a crowd the server answers about a hundred of these per
+    visitor; they were most of its requests (benchmarks/bench_load.py)."""
+
+    def get(self):
+        etag, ctype, body = COMPRESSED.fixed[self.request.path]
+        self.set_header("Content-Type", ctype)
+        self.set_header("Etag", etag)
+        if self.check_etag_header():
+            self.set_status(304)
+            return
+        self.set_header("Content-Encoding", "br")  # the compression transforms then stand aside
+        self.write(body)
+
+
+def hot_files(app: Application, voila_app) -> None:
+    app.default_router.rules.insert(0, Rule(HotFiles(), HotFileHandler))
 
 
 def add_handlers_first(app: Application, handlers: list) -> None:
@@ -311,6 +356,7 @@ APPLICATION_HOOKS: list[Hook] = [
     compress_websocket,
     cache_lifetimes,
     versioned_voila_static,
+    hot_files,
     guard_application,  # ws_guard.py: crafted websocket frames rejected before they are parsed
     kernel_lifecycle,   # kernels.py: admission cap, busy page, kernels freed when pages close
     add_routes,         # notice_page.py: static files and words of the kernel notices
