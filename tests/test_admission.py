@@ -15,8 +15,8 @@ from clinic_explainer.serving.launcher import voila_command
 from tests.browser.servers import Server, free_port
 from tests.ws_attack import kernel_info_ok, open_page
 
-POOL = 3  # preheated kernels in config/voila.py
-CAP = 5
+POOL = 4  # preheated: the explainer in each of its 2 languages (tests keep 1 each), the landing page, the timeline
+CAP = 6
 
 
 def test_default_cap_follows_memory_and_the_pool_the_explainer():

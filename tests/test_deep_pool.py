@@ -1,5 +1,6 @@
 """The explainer's deep preheated pool on a real server (loopback): a small crowd takes ready
-kernels and starts none; the pool is refilled only after the crowd, back to its size."""
+kernels and starts none; a Spanish page takes a kernel preheated in Spanish; the pools are
+refilled only after the crowd, back to their sizes."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from clinic_explainer.serving.launcher import voila_command
 from tests.browser.servers import Server, free_port
 from tests.test_admission import kernel_count, wait_for
 
-POOL = 3  # the explainer's, for this test; plus one each for the landing page and the timeline
+POOL = 3  # the explainer's, for this test; plus one each for Spanish, the landing page and the timeline
 CALM = 4.0
 
 
@@ -23,7 +24,7 @@ def test_a_crowd_takes_preheated_kernels_and_the_pool_is_refilled_after_it(tmp_p
     with Server(argv, env, base, log) as srv:
         wait_for(lambda: f"Preheated pool of patient_explainer.ipynb is full: {POOL}" in log.read_text(), 90)
         idle = kernel_count(srv.proc.pid)
-        assert idle == POOL + 2
+        assert idle == POOL + 3
 
         def open_page(_):
             with urllib.request.urlopen(base + "voila/render/patient_explainer.ipynb", timeout=60) as r:
@@ -38,7 +39,18 @@ def test_a_crowd_takes_preheated_kernels_and_the_pool_is_refilled_after_it(tmp_p
         assert all(f"Using pre-heated kernel: {k}" in text for k in kernels)  # none started for a page
         # within the calm after the crowd, nothing is refilled: the visitors' kernels plus the rest
         assert kernel_count(srv.proc.pid) == idle
+        # a Spanish page takes the kernel preheated in Spanish (the page ran before the request)
+        with urllib.request.urlopen(base + "voila/render/patient_explainer.ipynb?lang=es", timeout=60) as r:
+            spanish = r.read().decode()
+        es_kernel = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', spanish).group(1)
+        assert f"Using pre-heated kernel: {es_kernel} for patient_explainer.ipynb?lang=es" in log.read_text()
+        assert '<html lang="es">' in spanish
+        # and a page rendered at request time (no pool) in Spanish says so too
+        with urllib.request.urlopen(base + "voila/render/01_how_it_works.ipynb?lang=es", timeout=60) as r:
+            assert '<html lang="es">' in r.read().decode()
+        assert kernel_count(srv.proc.pid) == idle + 1  # the pooled one is a visitor's now; one started
+        idle += 1
         # then the pool fills again, to its size and no further
-        wait_for(lambda: kernel_count(srv.proc.pid) == idle + POOL, 60)
         wait_for(lambda: log.read_text().count(f"Preheated pool of patient_explainer.ipynb is full: {POOL}") == 2, 60)
-        assert kernel_count(srv.proc.pid) == idle + POOL
+        wait_for(lambda: kernel_count(srv.proc.pid) == idle + POOL + 1, 60)  # and Spanish's
+        assert kernel_count(srv.proc.pid) == idle + POOL + 1

@@ -119,6 +119,9 @@ class ContentWatch:
         root = self.root or self._content_mod.content_root()
         return self._content_mod._fingerprint(root.resolve())
 
+    def locales(self) -> list[str]:
+        return [locale for locale, _ in self.good.languages]
+
     def changed(self) -> bool:
         """Look at the files (sizes and times, about a millisecond); True when they changed."""
         fingerprint = self._fingerprint()
@@ -245,8 +248,7 @@ class Gate:
         ``starts``: the page would start a kernel of its own (none is waiting in the pool).
         A page that takes a pooled kernel adds no kernel and no start: only a broken content
         can turn it away."""
-        if self.watch.changed() and not self.watch.broken:
-            self.refresh_pool()
+        self.refresh_if_changed()
         if self.watch.broken:
             # A kernel started now, or preheated while the files changed, would run the broken
             # files and show a developer error: the branded page instead, with the FAQ text
@@ -272,6 +274,11 @@ class Gate:
                              available, self.policy.min_free_mb + self.policy.kernel_mb)
             return "busy"
         return None
+
+    def refresh_if_changed(self) -> None:
+        """A content edit since the last look: a good one replaces the preheated kernels."""
+        if self.watch.changed() and not self.watch.broken:
+            self.refresh_pool()
 
     def refresh_pool(self) -> None:
         """Content changed: replace the preheated kernels so this very request shows the edit.
@@ -347,8 +354,15 @@ def admitting(handler_class: type, gate: Gate) -> type:
 
         async def get(self, path=None):
             notebook = self.notebook_path or path
-            gate.keeper.ready_first(notebook)
-            starts = not gate.keeper.takes_from_pool(notebook)
+            lang = self.get_argument("lang", None)
+            gate.refresh_if_changed()  # an edited content empties the pool before it is looked at
+            if lang and lang in gate.watch.locales():  # <html lang> and <title> of a page rendered now
+                from .template_filters import PAGE_LOCALE
+
+                PAGE_LOCALE.set(lang)
+            gate.keeper.ready_first(gate.keeper.key(notebook, lang))
+            starts = not gate.keeper.takes_from_pool(notebook, lang)
+            self._clinic_pooled, self._clinic_notebook = not starts, notebook
             kind = gate.verdict(notebook, starts)
             if kind:
                 return self.notice(kind)
@@ -360,6 +374,14 @@ def admitting(handler_class: type, gate: Gate) -> type:
                 return await super().get(path)
             finally:
                 self._release()
+
+        def should_use_rendered_notebook(self, notebook_data, pool_size, *args, **kwargs):
+            # Voila looks at the pool under the notebook's name; the keeper's pools are per
+            # language (pool.py): a pooled kernel only if the page's language has one
+            pooled = getattr(self, "_clinic_pooled", False) and gate.keeper.takes_from_pool(
+                self._clinic_notebook, self.get_argument("lang", None))
+            return pooled and super().should_use_rendered_notebook(
+                notebook_data, max(pool_size, 1), *args, **kwargs)
 
         def _release(self):
             if getattr(self, "_clinic_rendering", False):

@@ -15,17 +15,31 @@ the crowd's pages are being served. The keeper instead:
   from the pool (Voila would not refill it);
 - drops a preheat that failed, so it is tried again.
 
-Voila still decides which page takes a pooled kernel; ``ready_first`` puts executed kernels
-ahead of ones still starting, so a page takes the one that is ready.
+**One pool per language for the explainer.** A page's language comes from its address
+(``?lang=es``), which a preheated kernel cannot know; a kernel that waits for its visitor's
+request before running the page (request.py) leaves the whole page (120-odd widget models)
+to run while the visitor waits: in a crowd of 20 that was most of the kernels' and half of
+the server's CPU time. So the explainer's kernels are preheated *in* a language
+(``CLINIC_EXPLAINER_LOCALE``) and run the whole page before anyone asks: the clinic's
+default language gets ``patient_pool`` kernels, each other language a quarter of that (at
+least one), kept in ``km._pools`` under ``patient_explainer.ipynb?lang=es``. ``hand_out``
+gives a page a kernel of its own language, ready ones first; a page whose language's pool
+is empty starts a kernel of its own, which reads the language from the request.
 """
 
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qs, urlsplit
 
 from jupyter_server._tz import utcnow
 
 EXPLAINER = "patient_explainer.ipynb"
+
+
+def lang_of(url: str) -> str | None:
+    """The ``lang`` of a page's address (None when it has none)."""
+    return parse_qs(urlsplit(url).query).get("lang", [None])[0]
 
 
 def _healthy(future) -> bool:
@@ -36,6 +50,7 @@ class PoolKeeper:
     def __init__(self, km, gate, policy, log):
         self.km, self.gate, self.policy, self.log = km, gate, policy, log
         self.targets, self._full = {}, set()
+        self.locale_of: dict[str, str] = {}  # pool key -> the language its kernels run the page in
         if not hasattr(km, "fill_if_needed"):  # preheating off (--preheat_kernel=False): no pool
             return
         self._fill = km.fill_if_needed  # Voila's (with the gate's broken-content check)
@@ -44,30 +59,80 @@ class PoolKeeper:
         km.fill_if_needed = lambda *args, **kwargs: None
         config = km.kernel_pools_config
         default = config.get("default", {})
-        if EXPLAINER in config or default.get("pool_size", 0):
-            config[EXPLAINER] = {**default, **config.get(EXPLAINER, {}), "pool_size": policy.patient_pool_size()}
         self.targets = {nb: cfg.get("pool_size", 0) for nb, cfg in config.items() if nb != "default"}
+        if EXPLAINER in config or default.get("pool_size", 0):
+            size = policy.patient_pool_size()
+            config[EXPLAINER] = {**default, **config.get(EXPLAINER, {}), "pool_size": size}
+            from .. import content as content_mod
+
+            self.default_locale = gate.watch.good.clinic.default_locale
+            for locale in content_mod.locales():
+                key = self.key_for_locale(locale)
+                self.targets[key] = size if locale == self.default_locale else max(1, size // 4)
+                self.locale_of[key] = locale
+        km.get_rendered_notebook = self.hand_out
+
+    def key(self, notebook: str | None, lang: str | None) -> str | None:
+        """The pool a page of ``notebook`` in language ``lang`` takes its kernel from."""
+        if notebook != EXPLAINER or not self.locale_of:
+            return notebook
+        lang = lang if self.key_for_locale(lang) in self.locale_of else self.default_locale
+        return self.key_for_locale(lang)
+
+    def key_for_locale(self, locale: str | None) -> str:
+        return EXPLAINER if locale == getattr(self, "default_locale", None) else f"{EXPLAINER}?lang={locale}"
+
+    async def hand_out(self, notebook_name: str, extra_kernel_env_variables: dict | None = None, **kwargs):
+        """Voila's ``get_rendered_notebook``, from the pool of the page's language; the keeper
+        refills it later."""
+        url = (extra_kernel_env_variables or {}).get("VOILA_REQUEST_URL", "")
+        key = self.key(notebook_name, lang_of(url))
+        self.ready_first(key)
+        pool = self.pools().get(key)
+        if not pool:
+            raise RuntimeError(f"Kernel pool for {key} is empty")  # takes_from_pool said otherwise
+        content = await pool.pop(0)
+        renderer = content["renderer"]
+        renderer.stop_generator = True
+        self.log.info("Using pre-heated kernel: %s for %s", content["kernel_id"], key)
+        self.gate._visitor(content["kernel_id"])
+        return content["task"], renderer.rendered_cache, content["kernel_id"]
 
     def pools(self) -> dict:
         return getattr(self.km, "_pools", {})
 
-    def ready_first(self, notebook: str | None) -> None:
-        pool = self.pools().get(notebook)
+    def ready_first(self, key: str | None) -> None:
+        pool = self.pools().get(key)
         if pool:
             pool.sort(key=lambda future: not _healthy(future))
 
-    def takes_from_pool(self, notebook: str | None) -> bool:
-        """Whether Voila will give this page a pooled kernel (ready or starting) rather than a new one."""
-        return bool(self.pools().get(notebook)) and bool(getattr(self.km, "notebook_data", {}).get(notebook))
+    def takes_from_pool(self, notebook: str | None, lang: str | None = None) -> bool:
+        """Whether this page gets a pooled kernel (ready or starting) rather than a new one."""
+        return bool(self.pools().get(self.key(notebook, lang))) \
+            and bool(getattr(self.km, "notebook_data", {}).get(notebook))
 
-    def _fill_one(self, notebook: str) -> None:
-        config = self.km.kernel_pools_config[notebook]
-        wanted = config.get("pool_size", 0)
-        config["pool_size"] = len(self.pools().get(notebook, [])) + 1  # Voila fills up to this
+    def _fill_one(self, key: str) -> None:
+        """One more preheated kernel for pool ``key``, by Voila's own fill (which fills the list
+        it finds under the notebook's name, up to the notebook's pool_size)."""
+        notebook = key.split("?")[0]
+        pools, config = self.pools(), self.km.kernel_pools_config[notebook]
+        own, wanted = pools.get(notebook), config.get("pool_size", 0)
+        pools[notebook] = pools.setdefault(key, [])
+        config["pool_size"] = len(pools[key]) + 1
+        from .template_filters import PAGE_LOCALE
+
+        extra = {"CLINIC_EXPLAINER_LOCALE": self.locale_of[key]} if key in self.locale_of else {}
+        token = PAGE_LOCALE.set(self.locale_of.get(key))  # the preheat's render task inherits it
         try:
-            self._fill(delay=0, notebook_name=notebook)
+            self._fill(delay=0, notebook_name=notebook, extra_kernel_env_variables=extra)
         finally:
+            PAGE_LOCALE.reset(token)
             config["pool_size"] = wanted
+            if key != notebook:
+                if own is None:
+                    pools.pop(notebook, None)
+                else:
+                    pools[notebook] = own
 
     def tick(self) -> None:
         """One look (every ``reap_interval``): idle clocks, failed preheats, refills."""

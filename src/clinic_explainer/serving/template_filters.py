@@ -7,8 +7,19 @@ page's <title> and language follow content/ without a restart.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 
 from .. import content as content_mod
+
+# The language of the page being rendered (its ``?lang=``, or the language of the pool that
+# preheats it: pool.py), set by the page handler (kernels.py) in the rendering task's
+# context. Without it the server's content is the clinic's default language: a Spanish page
+# said <html lang="en"> and screen readers read it with an English voice.
+PAGE_LOCALE: ContextVar[str | None] = ContextVar("clinic_page_locale", default=None)
+
+
+def _content():
+    return content_mod.load(locale=PAGE_LOCALE.get())
 
 
 def _page(notebook_name: str, c):
@@ -18,13 +29,13 @@ def _page(notebook_name: str, c):
 
 def page_title(notebook_name: str) -> str:
     """The page's title from content/ (series pages), else the clinic's name."""
-    c = content_mod.load()
+    c = _content()
     page = _page(notebook_name, c)
     return f"{page.title} · {c.clinic.name}" if page else c.clinic.name
 
 
 def page_lang(notebook_name: str) -> str:
-    return content_mod.load().locale
+    return _content().locale
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
