@@ -137,8 +137,6 @@ def test_a_failed_preheat_leaves_the_pool_and_is_tried_again():
 
 
 def test_a_page_takes_a_ready_kernel_of_its_language():
-    import asyncio
-
     k, km, _ = keeper(pool=3, parallel=8)
     k.tick()
     km.finish(EXPLAINER_ES)
@@ -159,8 +157,14 @@ def test_a_page_takes_a_ready_kernel_of_its_language():
         done.set_result({**f.result(), "task": "task",
                          "renderer": SimpleNamespace(stop_generator=False, rendered_cache=["<p>es</p>"])})
         km._pools[EXPLAINER_ES][i] = done
-    task, cache, kernel_id = asyncio.run(k.hand_out(
-        EXPLAINER, {"VOILA_REQUEST_URL": "http://127.0.0.1/voila/render/patient_explainer.ipynb?lang=es"}))
+    # driven by hand: the browser tests' Playwright may hold this thread's event loop
+    hand_out = k.hand_out(EXPLAINER, {"VOILA_REQUEST_URL": "http://127.0.0.1/voila/render/patient_explainer.ipynb?lang=es"})
+    try:
+        hand_out.send(None)
+    except StopIteration as done:
+        task, cache, kernel_id = done.value
+    else:
+        raise AssertionError("the hand-out of a ready kernel waited")
     assert cache == ["<p>es</p>"] and km._pools[EXPLAINER_ES] == []
     assert not k.takes_from_pool(EXPLAINER, "es")  # that page starts a kernel of its own
 
