@@ -150,10 +150,11 @@ def explainer_server(tree: Path, preheat: bool, log: Path):
     with Server(argv, env, f"http://127.0.0.1:{port}/", log, timeout=120) as server:
         if preheat:  # wait until the explainer's pool holds its executed kernels
             # (Voila's line for the first; serving/pool.py's once the deep pool is full)
-            full = "Preheated pool of" if (tree / "src/clinic_explainer/serving/pool.py").exists() else "Kernel pool of"
+            # (the clinic's language's pool: not "...?lang=es is full", which fills first)
+            full = (f"Preheated pool of {NOTEBOOK} is full" if (tree / "src/clinic_explainer/serving/pool.py").exists()
+                    else f"Kernel pool of {NOTEBOOK} is filled")
             deadline = time.monotonic() + 180
-            while not any(full in line and NOTEBOOK in line for line in log.read_text().splitlines()) \
-                    and time.monotonic() < deadline:
+            while full not in log.read_text() and time.monotonic() < deadline:
                 time.sleep(0.5)
         time.sleep(3)
         yield server.ready_url + "voila/render/" + NOTEBOOK, server.proc.pid
