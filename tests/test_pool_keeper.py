@@ -54,7 +54,8 @@ def keeper(pool=4, parallel=2, cap=100, calm=2.0):
     km.finish("00_index.ipynb")
     policy = KernelPolicy(patient_pool=pool, refill_parallel=parallel, max_kernels=cap, refill_calm=calm)
     clinic = SimpleNamespace(clinic=SimpleNamespace(default_locale="en"))
-    gate = SimpleNamespace(watch=SimpleNamespace(broken=False, good=clinic), rendering=0, last_request=0.0,
+    gate = SimpleNamespace(watch=SimpleNamespace(broken=False, good=clinic, locales=lambda: ["en", "es"]),
+                           rendering=0, last_request=0.0,
                            live=lambda: len(km.list_kernel_ids()), _visitor=lambda kernel_id: None)
     return PoolKeeper(km, gate, policy, logging.getLogger("test")), km, gate
 

@@ -50,7 +50,7 @@ class CompressedBodies:
     def __init__(self, max_bytes: int = 64 * 1024 * 1024):
         from collections import OrderedDict
 
-        self.max_bytes, self.size, self.hits, self.misses = max_bytes, 0, 0, 0
+        self.max_bytes, self.size = max_bytes, 0
         self._bodies: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         # files whose path names one content for good (is_fixed): path -> (ETag, type, body),
         # served by HotFileHandler without touching the disk
@@ -60,9 +60,6 @@ class CompressedBodies:
         body = self._bodies.get(key)
         if body is not None:
             self._bodies.move_to_end(key)
-            self.hits += 1
-        else:
-            self.misses += 1
         return body
 
     def put(self, key, body: bytes) -> None:

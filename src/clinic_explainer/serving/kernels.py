@@ -219,15 +219,8 @@ class Gate:
             return kernel_id
 
         km.start_kernel = visitor_start_kernel
-        if hasattr(km, "get_rendered_notebook"):
-            get_rendered = km.get_rendered_notebook
-
-            async def visitor_get_rendered(*args, **kwargs):
-                result = await get_rendered(*args, **kwargs)
-                self._visitor(result[2])
-                return result
-
-            km.get_rendered_notebook = visitor_get_rendered
+        # (pooled kernels are handed out, and registered as visitors', by pool.PoolKeeper.hand_out)
+        if hasattr(km, "fill_if_needed"):
             fill = km.fill_if_needed
 
             def fill_unless_broken(*args, **kwargs):
@@ -360,7 +353,6 @@ def admitting(handler_class: type, gate: Gate) -> type:
                 from .template_filters import PAGE_LOCALE
 
                 PAGE_LOCALE.set(lang)
-            gate.keeper.ready_first(gate.keeper.key(notebook, lang))
             starts = not gate.keeper.takes_from_pool(notebook, lang)
             self._clinic_pooled, self._clinic_notebook = not starts, notebook
             kind = gate.verdict(notebook, starts)

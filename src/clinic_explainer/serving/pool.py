@@ -51,6 +51,7 @@ class PoolKeeper:
         self.km, self.gate, self.policy, self.log = km, gate, policy, log
         self.targets, self._full = {}, set()
         self.locale_of: dict[str, str] = {}  # pool key -> the language its kernels run the page in
+        self.default_locale = None
         if not hasattr(km, "fill_if_needed"):  # preheating off (--preheat_kernel=False): no pool
             return
         self._fill = km.fill_if_needed  # Voila's (with the gate's broken-content check)
@@ -63,10 +64,8 @@ class PoolKeeper:
         if EXPLAINER in config or default.get("pool_size", 0):
             size = policy.patient_pool_size()
             config[EXPLAINER] = {**default, **config.get(EXPLAINER, {}), "pool_size": size}
-            from .. import content as content_mod
-
             self.default_locale = gate.watch.good.clinic.default_locale
-            for locale in content_mod.locales():
+            for locale in gate.watch.locales():
                 key = self.key_for_locale(locale)
                 self.targets[key] = size if locale == self.default_locale else max(1, size // 4)
                 self.locale_of[key] = locale
@@ -80,7 +79,7 @@ class PoolKeeper:
         return self.key_for_locale(lang)
 
     def key_for_locale(self, locale: str | None) -> str:
-        return EXPLAINER if locale == getattr(self, "default_locale", None) else f"{EXPLAINER}?lang={locale}"
+        return EXPLAINER if locale == self.default_locale else f"{EXPLAINER}?lang={locale}"
 
     async def hand_out(self, notebook_name: str, extra_kernel_env_variables: dict | None = None, **kwargs):
         """Voila's ``get_rendered_notebook``, from the pool of the page's language; the keeper
