@@ -42,7 +42,7 @@ print-libs:
 
 ## serve: the landing page and every app in Voila on http://localhost:$(PORT)/
 serve: setup print-libs
-	$(PY) -m clinic_explainer.serving.launcher --port $(PORT)
+	$(PY) -m clinic_explainer.serve --port $(PORT)
 
 ## lab: the series in JupyterLab, with trainer notes, for training sessions
 ## (View > Presentation Mode: projector type; notebooks are saved exactly as committed)
@@ -52,11 +52,11 @@ lab: setup print-libs
 
 ## check: validate content/ (for content editors)
 check: setup
-	$(PY) -m clinic_explainer.check
+	$(PY) -m clinic_explainer.quality.check
 
 ## test: content check, unit tests, every notebook executed, browser tests in Voila
 test: setup chromium nginx print-libs
-	$(PY) -m clinic_explainer.check
+	$(PY) -m clinic_explainer.quality.check
 	$(PY) -m pytest
 
 test-fast: setup print-libs
@@ -64,16 +64,16 @@ test-fast: setup print-libs
 
 ## figures: the timeline chart for print and slides, into figures/
 figures: setup
-	$(PY) -m clinic_explainer.figures figures
+	$(PY) -m clinic_explainer.charts.figures figures
 
 ## handout: the printable take-home guides (PDF, A4 and US Letter, every language) into handouts/
 handout: setup print-libs
-	$(PY) -m clinic_explainer.handout handouts
+	$(PY) -m clinic_explainer.takehome.handout handouts
 
 ## link: a patient's personal explainer link and its QR code, e.g. make link DATE=2026-12-02
 link: setup
 	@test -n "$(DATE)" || { echo "usage: make link DATE=YYYY-MM-DD"; exit 2; }
-	@$(PY) -m clinic_explainer.link "$(DATE)"
+	@$(PY) -m clinic_explainer.takehome.link "$(DATE)"
 
 ## bench: speed benchmarks (kept apart from the tests)
 bench: setup chromium

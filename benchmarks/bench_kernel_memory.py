@@ -86,7 +86,8 @@ def run_child(tree: Path, cache: Path, cells: bool = True, warm: bool = False) -
     env.pop("CLINIC_EXPLAINER_CONTENT", None)
     env.pop("CLINIC_EXPLAINER_NOTEBOOKS", None)
     if warm:  # as `make serve` does before it starts Voila
-        subprocess.run([sys.executable, "-c", "from clinic_explainer.serving.launcher import prerender_charts; "
+        subprocess.run([sys.executable, "-c", "try:\n    from clinic_explainer.serve import prerender_charts\n"
+                        "except ImportError:\n    from clinic_explainer.serving.launcher import prerender_charts\n"
                         "prerender_charts()"], env=env, check=True, cwd=tree)
     out = subprocess.run([sys.executable, __file__, "--child", str(tree), *([] if cells else ["--idle"])],
                          env=env, check=True, capture_output=True, text=True, cwd=tree).stdout

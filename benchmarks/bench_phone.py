@@ -138,8 +138,10 @@ def explainer_server(tree: Path, preheat: bool, log: Path):
     extra = [] if preheat else ["--preheat_kernel=False"]
     # (older commits put --preheat_kernel on the command line: the flag given here replaces it)
     # as `make serve` does: the chart cache is filled before Voila starts (where the code has it)
-    launch = ("try:\n    from clinic_explainer.serving.launcher import prerender_charts\n"
-              "    prerender_charts()\nexcept ImportError:\n    pass\n"
+    launch = ("try:\n    from clinic_explainer.serve import prerender_charts\n"
+              "except ImportError:\n    try:\n        from clinic_explainer.serving.launcher import prerender_charts\n"
+              "    except ImportError:\n        prerender_charts = lambda: None\n"
+              "prerender_charts()\n"
               "import json, os, sys; from clinic_explainer.serve import voila_command; "
               "argv, env = voila_command(int(sys.argv[1])); extra = json.loads(sys.argv[2]); "
               "argv = [a for a in argv if not (extra and a.startswith('--preheat_kernel'))] + extra; "

@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 from clinic_explainer.serving.launcher import voila_command
-from clinic_explainer.timeline_view import MARKER_ENV, MARKERS
+from clinic_explainer.views.timeline import MARKER_ENV, MARKERS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS, RENDERED, Server, free_port  # noqa: E402

@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 from clinic_explainer import content as content_mod
-from clinic_explainer.chart import RENDER_ENV, RENDERS, TimelineChart
+from clinic_explainer.charts.chart import RENDER_ENV, RENDERS, TimelineChart
 from clinic_explainer.serving.launcher import voila_command
-from clinic_explainer.timeline_view import MARKER_ENV
+from clinic_explainer.views.timeline import MARKER_ENV
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS, RENDERED, Server, free_port  # noqa: E402

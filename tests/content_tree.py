@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from clinic_explainer import content as content_mod
-from clinic_explainer.errors import ContentError
+from clinic_explainer.content.errors import ContentError
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from clinic_explainer import content as content_mod
-from clinic_explainer import pages
+from clinic_explainer.pages import blocks as pages
 from clinic_explainer.content import notebooks_root
 from clinic_explainer.lab import committed_form, keep_committed_form
 

@@ -9,8 +9,8 @@ import vobject
 from icalendar import Calendar
 
 from clinic_explainer import content as content_mod
-from clinic_explainer.calendar_export import FILENAME, build_ics, calendar_days, data_link
-from clinic_explainer.timeline import RecoveryTimeline
+from clinic_explainer.takehome.calendar import FILENAME, build_ics, calendar_days, data_link
+from clinic_explainer.models.timeline import RecoveryTimeline
 
 from .content_tree import edit
 

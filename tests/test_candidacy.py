@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from clinic_explainer.candidacy import REPLIES, CandidacyExplorer
-from clinic_explainer.candidacy_view import CandidacyView
+from clinic_explainer.models.candidacy import REPLIES, CandidacyExplorer
+from clinic_explainer.views.candidacy import CandidacyView
 
 ENDING = "talk to your dermatologist"
 VERDICTS = ("you are a candidate", "you are not a candidate", "you can have", "you cannot have",

@@ -5,8 +5,8 @@ import io
 import pytest
 from PIL import Image
 
-from clinic_explainer.chart import RENDER_ENV, TimelineChart, default_render, tick_positions
-from clinic_explainer.timeline import HOURS_PER_MONTH, HOURS_PER_WEEK
+from clinic_explainer.charts.chart import RENDER_ENV, TimelineChart, default_render, tick_positions
+from clinic_explainer.models.timeline import HOURS_PER_MONTH, HOURS_PER_WEEK
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,12 @@ import shutil
 
 import pytest
 
-from clinic_explainer import chart_cache
+from clinic_explainer.charts import cache as chart_cache
 from clinic_explainer import content as content_mod
-from clinic_explainer.chart import TimelineChart
-from clinic_explainer.results_view import ResultsView
-from clinic_explainer.timeline import RecoveryTimeline
-from clinic_explainer.timeline_view import TimelineSliderView, TimelineView
+from clinic_explainer.charts.chart import TimelineChart
+from clinic_explainer.views.results import ResultsView
+from clinic_explainer.models.timeline import RecoveryTimeline
+from clinic_explainer.views.timeline import TimelineSliderView, TimelineView
 
 from .content_tree import edit
 
@@ -68,9 +68,10 @@ def test_key_follows_the_drawing_code(tmp_path):
     package = tmp_path / "clinic_explainer"
     package.mkdir()
     for name in chart_cache.KEY_SOURCES:
-        shutil.copy(chart_cache.HERE / name, package / name)
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(chart_cache.PACKAGE / name, package / name)
     assert chart_cache.code_digest.__wrapped__(package) == chart_cache.code_digest()
-    with (package / "chart.py").open("a") as f:
+    with (package / "charts" / "chart.py").open("a") as f:
         f.write("# a change to the drawing code\n")
     assert chart_cache.code_digest.__wrapped__(package) != chart_cache.code_digest()
 
@@ -131,7 +132,7 @@ def test_cache_location(monkeypatch, tmp_path):
 
 
 def test_the_launcher_prerenders_every_slider_view_in_every_language(cache, monkeypatch):
-    from clinic_explainer.serving.launcher import prerender_charts
+    from clinic_explainer.serve import prerender_charts
 
     paths = prerender_charts()
     assert all(p.exists() for p in paths)

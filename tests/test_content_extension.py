@@ -7,9 +7,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from clinic_explainer import content as content_mod
-from clinic_explainer import pages
-from clinic_explainer.timeline import RecoveryTimeline
-from clinic_explainer.timeline_view import TimelineView
+from clinic_explainer.pages import blocks as pages
+from clinic_explainer.models.timeline import RecoveryTimeline
+from clinic_explainer.views.timeline import TimelineView
 
 from .content_tree import edit
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from clinic_explainer import check, content
-from clinic_explainer.errors import ContentError
+from clinic_explainer.quality import check
+from clinic_explainer.content import loader as content
+from clinic_explainer.content.errors import ContentError
 
 from .content_tree import edit, line_of, load_error
 

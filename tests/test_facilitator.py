@@ -9,8 +9,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from clinic_explainer import pages
-from clinic_explainer.facilitator import note_html
+from clinic_explainer.pages import blocks as pages
+from clinic_explainer.pages.facilitator import note_html
 
 from .content_tree import edit, line_of, load_error
 

@@ -1,16 +1,16 @@
-"""`python -m clinic_explainer.figures DIR` writes the timeline chart as PNG and SVG."""
+"""`python -m clinic_explainer.charts.figures DIR` writes the timeline chart as PNG and SVG."""
 
 import subprocess
 import sys
 
 from PIL import Image
 
-from clinic_explainer import figures
+from clinic_explainer.charts import figures
 
 
 def test_figures_command_writes_png_and_svg(tmp_path):
     out = tmp_path / "figs"
-    result = subprocess.run([sys.executable, "-W", "error", "-m", "clinic_explainer.figures", str(out)],
+    result = subprocess.run([sys.executable, "-W", "error", "-m", "clinic_explainer.charts.figures", str(out)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     png, svg = out / "recovery-timeline.png", out / "recovery-timeline.svg"

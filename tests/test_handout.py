@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
-from clinic_explainer.handout import appointment_pdf, handout_html, handout_pdf
-from clinic_explainer.handout.__main__ import write_handouts
-from clinic_explainer.link import personal_link
+from clinic_explainer.takehome.handout import appointment_pdf, handout_html, handout_pdf
+from clinic_explainer.takehome.handout.__main__ import write_handouts
+from clinic_explainer.takehome.link import personal_link
 
 NY = ZoneInfo("America/New_York")
 SIZES = {"a4": (595, 842), "letter": (612, 792)}  # points
@@ -141,7 +141,7 @@ def test_personal_link_keeps_the_date_in_the_fragment(content):
 
 
 def test_link_command_prints_the_link_and_a_qr_code(capsys):
-    from clinic_explainer.link import main
+    from clinic_explainer.takehome.link import main
     main(["2026-12-02"])
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith("patient_explainer.ipynb#treated=2026-12-02")

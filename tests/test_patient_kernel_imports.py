@@ -14,7 +14,7 @@ from nbclient import NotebookClient
 
 import clinic_explainer
 from clinic_explainer.serving.app import prepare_environment
-from clinic_explainer.serving.launcher import prerender_charts
+from clinic_explainer.serve import prerender_charts
 
 from .test_notebooks import NOTEBOOKS
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from clinic_explainer import content as content_mod
-from clinic_explainer.quiz import QuizSession
-from clinic_explainer.quiz_view import QuizView, teach_back_prompts
+from clinic_explainer.models.quiz import QuizSession
+from clinic_explainer.views.quiz import QuizView, teach_back_prompts
 
 from .content_tree import edit, load_error
 

@@ -1,6 +1,6 @@
 """The results widget: weeks since treatment, what is typical then, the chart."""
 
-from clinic_explainer.results_view import ResultsView
+from clinic_explainer.views.results import ResultsView
 
 
 def test_results_slider_moves_card_and_chart(content):

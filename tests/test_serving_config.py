@@ -53,7 +53,7 @@ def test_widget_json_carries_the_calm_words_not_a_second_copy_of_the_early_slide
     """The early slider is in the page's text-first box; the JSON for the widget client keeps
     only the calm placeholder as its fallback (half the bytes of the page)."""
     from clinic_explainer.serving.template_filters import WIDGET_VIEW, lean_output
-    from clinic_explainer.timeline_view import TimelineView
+    from clinic_explainer.views.timeline import TimelineView
 
     bundle = TimelineView(content)._repr_mimebundle_()
     output = {"output_type": "display_data", "data": bundle, "metadata": {}}

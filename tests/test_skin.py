@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from clinic_explainer import content as content_mod
-from clinic_explainer.errors import ContentError
-from clinic_explainer.skin import SkinModel
-from clinic_explainer.skin_view import SkinFigure, SkinView
+from clinic_explainer.content.errors import ContentError
+from clinic_explainer.models.skin import SkinModel
+from clinic_explainer.views.skin import SkinFigure, SkinView
 
 from .content_tree import edit, line_of
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clinic_explainer.timeline import (
+from clinic_explainer.models.timeline import (
     HOURS_PER_DAY,
     MAX_LOOKBACK_HOURS,
     RecoveryTimeline,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from clinic_explainer.timeline_view import TimelineView
+from clinic_explainer.views.timeline import TimelineView
 
 TZ = ZoneInfo("America/New_York")
 NOW = datetime(2026, 12, 5, 15, 0, tzinfo=TZ)  # a Saturday afternoon
@@ -204,7 +204,7 @@ def test_before_the_widget_client_the_page_carries_a_working_slider(view, conten
     import html
     import json
 
-    from clinic_explainer.results_view import ResultsView
+    from clinic_explainer.views.results import ResultsView
 
     early = view._repr_mimebundle_()["text/html"]
     stops = [h for _, h in view._slider.options]

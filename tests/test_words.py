@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 
-from clinic_explainer import check, content as content_mod, pages
-from clinic_explainer.timeline import phase_title
+from clinic_explainer.quality import check
+from clinic_explainer import content as content_mod
+from clinic_explainer.pages import blocks as pages
+from clinic_explainer.models.timeline import phase_title
 
 from .content_tree import edit, line_of
 

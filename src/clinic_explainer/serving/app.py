@@ -38,7 +38,7 @@ class ClinicVoila(Voila):
         return [str(CONFIG_DIR)]
 
     def listen(self):
-        from . import hooks
+        from clinic_explainer.serving import hooks
         hooks.apply(self.app, self)
         super().listen()
 

@@ -30,10 +30,10 @@ try:  # brotli (pyproject) compresses JS about a fifth smaller than gzip; gzip i
 except ImportError:  # pragma: no cover - e.g. a conda environment without brotli-python
     brotli = None
 
-from .kernels import kernel_lifecycle
-from .notice_page import add_routes
-from .security import secure
-from .ws_guard import guard_application
+from clinic_explainer.serving.kernels import kernel_lifecycle
+from clinic_explainer.serving.notice_page import add_routes
+from clinic_explainer.serving.security import secure
+from clinic_explainer.serving.ws_guard import guard_application
 
 Hook = Callable[[Application, object], None]
 
@@ -253,7 +253,7 @@ class ColoursHandler(RequestHandler):
     """The clinic's colours (content/clinic.yml) as CSS variables: a file, not an inline style."""
 
     def get(self):
-        from .. import content as content_mod
+        from clinic_explainer import content as content_mod
         col = content_mod.load().clinic.colours
         self.set_header("Content-Type", "text/css; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")  # revalidated (ETag): an edited colour shows at once

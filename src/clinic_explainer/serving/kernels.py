@@ -36,20 +36,16 @@ from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Integer
 from traitlets.config import LoggingConfigurable
 
-from . import notice_page
-
-# RSS of the heaviest page's kernel (the skin explorer draws with matplotlib, ~120 MB); the
-# explainer's is ~64 MB (benchmarks/bench_kernel_memory.py). The cap plans for the heaviest.
-KERNEL_MB = 130
-EXPLAINER_KERNEL_MB = 64
-# A kernel's start and first run of the notebook cost about 1 CPU-second; more pages than this
-# per core starting one at once make every one of them wait, so past it the busy page is shown.
-# (Pages that take a preheated kernel start none, and are not limited by this.)
-STARTS_PER_CORE = 3
-# The explainer's preheated pool: a tenth of the memory, and at most the crowd the clinic's
-# link is planned for (twenty patients opening it at once; bench_load.py measures that).
-PATIENT_POOL_MAX = 20
-
+from clinic_explainer.serving import notice_page
+from clinic_explainer.settings import (
+    EXPLAINER_KERNEL_MB,
+    EXPLAINER_NOTEBOOK,
+    KERNEL_MB,
+    PATIENT_POOL_MAX,
+    STARTS_PER_CORE,
+    lang_of_query,
+    patient_pool_env,
+)
 
 def meminfo_mb(field: str) -> float:
     with open("/proc/meminfo") as f:
@@ -97,8 +93,8 @@ class KernelPolicy(LoggingConfigurable):
     def patient_pool_size(self) -> int:
         if self.patient_pool >= 0:
             return self.patient_pool
-        env = os.environ.get("CLINIC_EXPLAINER_PATIENT_POOL", "")
-        return int(env) if env.isdigit() else default_patient_pool(meminfo_mb("MemTotal"))
+        env = patient_pool_env()
+        return env if env is not None else default_patient_pool(meminfo_mb("MemTotal"))
 
     def refill_parallel_count(self) -> int:
         return self.refill_parallel or (os.cpu_count() or 1)
@@ -108,7 +104,7 @@ class ContentWatch:
     """The content files' state as the server last saw it: last good content, or broken."""
 
     def __init__(self, log, root=None):
-        from .. import content as content_mod
+        from clinic_explainer import content as content_mod
 
         self._content_mod, self.log, self.root = content_mod, log, root
         self.fingerprint = self._fingerprint()
@@ -117,7 +113,7 @@ class ContentWatch:
 
     def _fingerprint(self) -> tuple:
         root = self.root or self._content_mod.content_root()
-        return self._content_mod._fingerprint(root.resolve())
+        return self._content_mod.fingerprint(root.resolve())
 
     def locales(self) -> list[str]:
         return [locale for locale, _ in self.good.languages]
@@ -347,10 +343,10 @@ def admitting(handler_class: type, gate: Gate) -> type:
 
         async def get(self, path=None):
             notebook = self.notebook_path or path
-            lang = self.get_argument("lang", None)
+            lang = lang_of_query(self.request.query)
             gate.refresh_if_changed()  # an edited content empties the pool before it is looked at
             if lang and lang in gate.watch.locales():  # <html lang> and <title> of a page rendered now
-                from .template_filters import PAGE_LOCALE
+                from clinic_explainer.serving.template_filters import PAGE_LOCALE
 
                 PAGE_LOCALE.set(lang)
             starts = not gate.keeper.takes_from_pool(notebook, lang)
@@ -371,7 +367,7 @@ def admitting(handler_class: type, gate: Gate) -> type:
             # Voila looks at the pool under the notebook's name; the keeper's pools are per
             # language (pool.py): a pooled kernel only if the page's language has one
             pooled = getattr(self, "_clinic_pooled", False) and gate.keeper.takes_from_pool(
-                self._clinic_notebook, self.get_argument("lang", None))
+                self._clinic_notebook, lang_of_query(self.request.query))
             return pooled and super().should_use_rendered_notebook(
                 notebook_data, max(pool_size, 1), *args, **kwargs)
 
@@ -427,9 +423,9 @@ def kernel_lifecycle(app, voila) -> Gate:
     """Application hook: admission control, reaper and pool care (see the module's docstring)."""
     from voila.tornado.handler import TornadoVoilaHandler
 
-    from .routes import replace_handler
+    from clinic_explainer.serving.routes import replace_handler
 
-    from .pool import PoolKeeper
+    from clinic_explainer.serving.pool import PoolKeeper
 
     policy = KernelPolicy(parent=voila)
     gate = Gate(voila, policy, ContentWatch(voila.log))
@@ -441,5 +437,5 @@ def kernel_lifecycle(app, voila) -> Gate:
     PeriodicCallback(gate.look, policy.reap_interval * 1000).start()
     voila.log.info("Admission: at most %d live kernels (pool included), %d pages starting one at once, "
                    "%d MB kept free; %d preheated for the explainer", policy.cap(), policy.starting_cap(),
-                   policy.min_free_mb, gate.keeper.targets.get("patient_explainer.ipynb", 0))
+                   policy.min_free_mb, gate.keeper.targets.get(EXPLAINER_NOTEBOOK, 0))
     return gate

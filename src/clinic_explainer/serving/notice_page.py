@@ -22,7 +22,7 @@ _env = Environment(loader=FileSystemLoader(str(HERE)), autoescape=select_autoesc
 
 def render(kind: str, c, base_url: str = "/", retry_url: str | None = None) -> str:
     """HTML of the ``kind`` page ("busy", "updating", "not_found", "error") from content ``c``."""
-    from .. import pages
+    from clinic_explainer.pages import blocks as pages
 
     s = c.ui.serving
     faq = ""
@@ -85,6 +85,6 @@ def light_theme_dir():
 
 
 def _load():
-    from .. import content
+    from clinic_explainer.content import loader as content
 
     return content.load()

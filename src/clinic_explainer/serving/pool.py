@@ -30,16 +30,18 @@ is empty starts a kernel of its own, which reads the language from the request.
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from jupyter_server._tz import utcnow
 
-EXPLAINER = "patient_explainer.ipynb"
+from clinic_explainer.settings import EXPLAINER_NOTEBOOK, lang_of_query
+
+EXPLAINER = EXPLAINER_NOTEBOOK
 
 
 def lang_of(url: str) -> str | None:
     """The ``lang`` of a page's address (None when it has none)."""
-    return parse_qs(urlsplit(url).query).get("lang", [None])[0]
+    return lang_of_query(urlsplit(url).query)
 
 
 def _healthy(future) -> bool:
@@ -118,7 +120,7 @@ class PoolKeeper:
         own, wanted = pools.get(notebook), config.get("pool_size", 0)
         pools[notebook] = pools.setdefault(key, [])
         config["pool_size"] = len(pools[key]) + 1
-        from .template_filters import PAGE_LOCALE
+        from clinic_explainer.serving.template_filters import PAGE_LOCALE
 
         extra = {"CLINIC_EXPLAINER_LOCALE": self.locale_of[key]} if key in self.locale_of else {}
         token = PAGE_LOCALE.set(self.locale_of.get(key))  # the preheat's render task inherits it

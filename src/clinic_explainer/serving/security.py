@@ -23,7 +23,7 @@ import re
 
 from tornado.web import HTTPError, OutputTransform
 
-from . import notice_page
+from clinic_explainer.serving import notice_page
 
 POLICY = {
     "default-src": "'self'",
@@ -74,15 +74,8 @@ def script_hashes(html: bytes) -> list[str]:
 
 def known_page_scripts() -> list[str]:
     """Hashes of inline scripts a page may run after the headers are sent (a streamed page):
-    Voila's closing script and any script our page fragments inline (pages.style)."""
-    from .. import pages
-
-    known = b"<script>" + VOILA_FINISH + b"</script>"
-    try:
-        known += pages.style().encode()
-    except Exception:  # broken content: the page is not served anyway (kernels.py)
-        pass
-    return script_hashes(known)
+    Voila's closing script (our page fragments inline none in Voila: the template links them)."""
+    return script_hashes(b"<script>" + VOILA_FINISH + b"</script>")
 
 
 def policy(hashes: list[str] = (), known: list[str] = ()) -> str:
@@ -145,7 +138,7 @@ def secure(app, voila) -> None:
     """Application hook: headers, cookies, error pages, template paths, cell messages."""
     from voila.static_file_handler import TemplateStaticFileHandler
 
-    from .routes import replace_handler
+    from clinic_explainer.serving.routes import replace_handler
 
     gate = app.settings.get("clinic_gate")
 

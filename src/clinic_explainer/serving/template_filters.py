@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar
 
-from .. import content as content_mod
+from clinic_explainer import content as content_mod
 
 # The language of the page being rendered (its ``?lang=``, or the language of the pool that
 # preheats it: pool.py), set by the page handler (kernels.py) in the rendering task's
@@ -56,6 +56,6 @@ def lean_output(output: dict) -> dict:
         return output
     from html import unescape
 
-    from ..placeholder import calm_box
+    from clinic_explainer.pages.placeholder import calm_box
 
     return {**output, "data": {**data, "text/html": calm_box(match.group(1), unescape(match.group(2)))}}

@@ -163,7 +163,7 @@ def guard_application(app, voila=None, max_bytes: int = MAX_MESSAGE_BYTES) -> in
     """
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-    from .routes import replace_handler
+    from clinic_explainer.serving.routes import replace_handler
 
     app.settings["websocket_max_message_size"] = max_bytes
     replaced = replace_handler(app, VoilaKernelWebsocketHandler, lambda cls: guarded(cls, max_bytes))

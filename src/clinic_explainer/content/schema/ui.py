@@ -1,0 +1,247 @@
+"""locales/<locale>.yml: every word of buttons, headings and messages, per tool."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import (
+    Field,
+)
+
+
+from clinic_explainer.content.schema.base import (
+    Id,
+    Strict,
+    Text,
+)
+
+# --- locales/<locale>.yml ---------------------------------------------------------------
+
+
+class TimelineStrings(Strict):
+    slider_label: Text
+    may_see: Text
+    what_to_do: Text
+    whats_next: Text
+    next_in: Text
+    last_phase: Text
+    contact_heading: Text
+    chart_caption: Text
+    you_are_here: Text
+    redness_curve: Text
+    collagen_curve: Text
+    chart_title: Text
+    alt_text: Text
+    date_label: Text
+    time_label: Text
+    date_help: Text
+    date_future: Text
+    date_too_old: Text
+    date_empty: Text
+    date_invalid: Text
+    your_dates: Text
+    calendar_button: Text
+    calendar_ready: Text
+    calendar_link: Text
+    calendar_needs_date: Text
+    now_marker: Text
+    hours: Text
+    hour: Text
+    days: Text
+    day: Text
+    weeks: Text
+    week: Text
+    months: Text
+    month: Text
+    minutes: Text
+    start: Text
+    tick_hour: Text
+    tick_week: Text
+    tick_month: Text
+    tick_start: Text
+    curve_axis: Text
+    all_warning_signs: Text
+    dated_item: Text
+    date_cleared: Text
+    follow_up: Text
+    handout_button: Text
+    handout_ready: Text
+    handout_link: Text
+    span_range: Text
+    span_first: Text
+    span_from: Text
+    unit_hours: Text
+    unit_days: Text
+    unit_weeks: Text
+    unit_months: Text
+
+
+class StartChoice(Strict):
+    label: Text
+    pages: Annotated[list[Id], Field(min_length=1)]
+
+
+class StartHere(Strict):
+    question: Text
+    choices: Annotated[list[StartChoice], Field(min_length=1)]
+
+
+class HandoutStrings(Strict):
+    """The printed handout and the "Print or save as PDF" button on every page."""
+
+    title: Text
+    intro: Text
+    faq_heading: Text
+    timeline_heading: Text
+    aftercare_heading: Text
+    treated_on: Text
+    qr_caption: Text
+    qr_personal: Text
+    reviewed: Text
+    print_button: Text
+    print_ready: Text
+    print_link: Text
+
+
+class ServingStrings(Strict):
+    """Pages and notices the server shows without a kernel (busy, updating, errors, paused)."""
+    busy_title: Text
+    busy_body: Text
+    updating_title: Text
+    updating_body: Text
+    not_found_title: Text
+    not_found_body: Text
+    error_title: Text
+    error_body: Text
+    call_us: Text
+    start_link: Text
+    try_again: Text
+    paused: Text
+    continue_button: Text
+
+
+class GettingReady(Strict):
+    """Placeholder words of each interactive tool while the page's tools load."""
+    start_here: Text
+    skin: Text
+    candidacy: Text
+    timeline: Text
+    results: Text
+    quiz: Text
+    # under the recovery timeline that already works before the widget client (early_slider.py)
+    your_dates: Text
+
+
+class UiStrings(Strict):
+    language_name: Text
+    date_format: Text
+    date_format_year: Text
+    time_format: Text
+    disclaimer: Text
+    contact_heading: Text
+    learn_heading: Text
+    how_to_use_heading: Text
+    sources_heading: Text
+    reviewed_line: Text
+    waiting_review: Text
+    draft_label: Text
+    in_short: Text
+    full_answer: Text
+    studies_say: Text
+    plain_review: Text
+    language_switch: Text
+    back_to_index: Text
+    skip_to_tool: Text
+    contents_label: Text
+    external_link: Text
+    series_heading: Text
+    open_app: Text
+    audience_patient: Text
+    audience_staff: Text
+    facilitator_heading: Text
+    error_generic: Text
+    serving: ServingStrings
+    getting_ready: GettingReady
+    start_here: StartHere
+    timeline: TimelineStrings
+    candidacy: CandidacyStrings
+    skin: SkinStrings
+    quiz: QuizStrings
+    facilitator: FacilitatorStrings
+    handout: HandoutStrings
+
+
+
+# --- locale sections of the explorers (candidacy, skin, quiz, facilitator notes) ------------
+
+
+class CandidacyStrings(Strict):
+    heading: Text
+    intro: Text
+    concerns_heading: Text
+    areas_heading: Text
+    questions_heading: Text
+    yes: Text
+    no: Text
+    not_sure: Text
+    privacy: Text
+    result_heading: Text
+    nothing_yet: Text
+    faq_heading: Text
+    tell_heading: Text
+    tell_unsure: Text
+    next_step: Text
+    ticked_heading: Text
+    answers_heading: Text
+    own_questions_label: Text
+    own_questions_help: Text
+    list_button: Text
+    list_ready: Text
+    list_link: Text
+    list_title: Text
+
+
+class SkinStrings(Strict):
+    heading: Text
+    slider_label: Text
+    depth: Text
+    reach_sure: Text
+    faq_note: Text
+    repair_heading: Text
+    layers_heading: Text
+    layer_range: Text
+    schematic_note: Text
+    figure_title: Text
+    needle_label: Text
+    repair_label: Text
+    depth_axis: Text
+    alt_text: Text
+
+
+class QuizStrings(Strict):
+    heading: Text
+    progress: Text
+    true_label: Text
+    false_label: Text
+    check: Text
+    next: Text
+    finish: Text
+    restart: Text
+    choose_first: Text
+    correct: Text
+    incorrect: Text
+    right_answer: Text
+    from_faq: Text
+    score: Text
+    review_heading: Text
+    all_right: Text
+    teach_back_heading: Text
+
+
+class FacilitatorStrings(Strict):
+    demonstrate: Text
+    patient_questions: Text
+    timing: Text
+
+
+UiStrings.model_rebuild()  # its tool sections are defined below it

@@ -1,0 +1,87 @@
+"""The staff knowledge check: one question at a time, scoring and what to review (pure model).
+
+The answer key stays here, in the kernel: the view shows only the options, and asks this
+model whether an answer is right after the user has answered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from clinic_explainer.content import Content
+from clinic_explainer.content.schema import QuizQuestion
+
+
+@dataclass(frozen=True)
+class Feedback:
+    question: QuizQuestion
+    chosen: int
+    correct: bool
+    right_option: str
+    explanation: str
+    passage: str
+    faq_title: str
+    teach_back: str | None
+
+
+@dataclass
+class QuizSession:
+    content: Content
+    position: int = 0
+    results: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def questions(self) -> list[QuizQuestion]:
+        return self.content.quiz.questions
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def finished(self) -> bool:
+        return self.position >= self.total
+
+    @property
+    def score(self) -> int:
+        return sum(self.results.values())
+
+    def current(self) -> QuizQuestion:
+        if self.finished:
+            raise IndexError("the quiz is finished")
+        return self.questions[self.position]
+
+    def options(self, question: QuizQuestion | None = None) -> list[str]:
+        q = question or self.current()
+        if q.kind == "true-false":
+            return [self.content.ui.quiz.true_label, self.content.ui.quiz.false_label]
+        return list(q.choices)
+
+    @property
+    def answered(self) -> bool:
+        return not self.finished and self.current().id in self.results
+
+    def answer(self, chosen: int) -> Feedback:
+        """Record the first answer to the current question and say whether it was right."""
+        q = self.current()
+        options = self.options(q)
+        if not isinstance(chosen, int) or isinstance(chosen, bool) or not 0 <= chosen < len(options):
+            raise ValueError(f"choose an option from 0 to {len(options) - 1}")
+        correct = chosen == q.correct_index
+        self.results.setdefault(q.id, correct)  # a second try does not change the score
+        return Feedback(q, chosen, correct, options[q.correct_index], q.explanation, q.passage,
+                        self.content.faq[q.faq].front.question, q.teach_back)
+
+    def next(self) -> None:
+        if not self.answered:
+            raise RuntimeError("answer the question before moving on")
+        self.position += 1
+
+    def to_review(self) -> list[str]:
+        """FAQ ids of the questions answered wrongly, in FAQ order, each once."""
+        wrong = {q.faq for q in self.questions if self.results.get(q.id) is False}
+        return [sid for sid in self.content.faq if sid in wrong]
+
+    def restart(self) -> None:
+        self.position = 0
+        self.results.clear()

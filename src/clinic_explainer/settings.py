@@ -1,0 +1,131 @@
+"""Every setting of the package, in one place: environment variables, paths, page ids, tunables.
+
+The lowest layer: it imports nothing of the package. Values that tests or the server change
+at run time (an environment variable set for a kernel) are read by a function here when
+asked; fixed tunables are constants. Where each is changed: docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import parse_qs
+
+# --- where things are -------------------------------------------------------------------------
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CONTENT_ENV = "CLINIC_EXPLAINER_CONTENT"      # another content/ folder (tests, a clinic's own)
+NOTEBOOKS_ENV = "CLINIC_EXPLAINER_NOTEBOOKS"  # another notebooks/ folder
+CACHE_ENV = "CLINIC_EXPLAINER_CACHE"          # the chart cache's folder
+
+
+def content_root() -> Path:
+    return Path(os.environ.get(CONTENT_ENV, PROJECT_ROOT / "content"))
+
+
+def notebooks_root() -> Path:
+    return Path(os.environ.get(NOTEBOOKS_ENV, PROJECT_ROOT / "notebooks"))
+
+
+def cache_dir() -> Path:
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "clinic-explainer"
+
+
+# --- the pages of the series (pages.yml ids and their notebooks) ------------------------------
+INDEX_NOTEBOOK = "00_index.ipynb"
+EXPLAINER_NOTEBOOK = "patient_explainer.ipynb"
+TIMELINE_NOTEBOOK = "03_recovery_timeline.ipynb"
+EXPLAINER_PAGE = "explainer"  # pages.yml id of the patient explainer (its FAQ on notice pages)
+# the call every notebook's first cell makes: a preheated kernel waits there for its visitor
+OPENS_PAGE = "open_page("
+
+# --- patient mode (Voila) or training mode (JupyterLab) ---------------------------------------
+MODE_ENV = "CLINIC_EXPLAINER_MODE"
+
+
+def is_patient_mode() -> bool:
+    """Patients must never see trainer notes or answer keys, so patient mode wins whenever there
+    is any sign of Voila: the server sets CLINIC_EXPLAINER_MODE=patient for its kernels, and
+    Voila itself puts SERVER_SOFTWARE=voila/... in each kernel's environment."""
+    if os.environ.get("SERVER_SOFTWARE", "").startswith("voila"):
+        return True
+    return os.environ.get(MODE_ENV, "training") != "training"
+
+
+def is_training_mode() -> bool:
+    return not is_patient_mode()
+
+
+# --- the page's language ----------------------------------------------------------------------
+LOCALE_ENV = "CLINIC_EXPLAINER_LOCALE"  # a kernel preheated in a language (serving's pool)
+LANG_PATTERN = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
+
+
+def lang_of_query(query: str) -> str | None:
+    """The well-formed ``lang`` of a query string (``lang=es&x=1`` -> "es"), else None.
+    The one parser of the language a visitor asks for (session, serving's pool and gate)."""
+    lang = parse_qs(query or "").get("lang", [""])[0]
+    return lang if LANG_PATTERN.match(lang) else None
+
+
+def preheated_locale() -> str | None:
+    return os.environ.get(LOCALE_ENV) or None
+
+
+def is_preheating() -> bool:
+    return os.environ.get("VOILA_PREHEAT") == "True"
+
+
+# --- how pages and charts are drawn -----------------------------------------------------------
+LINKED_ASSETS_ENV = "CLINIC_EXPLAINER_LINKED_ASSETS"  # the Voila template links style.css, a11y.js
+
+
+def assets_linked() -> bool:
+    return os.environ.get(LINKED_ASSETS_ENV) == "1"
+
+
+CHART_SIZE = (6.0, 5.0)  # inches
+CHART_DPI = 100          # 600 x 500 px
+CHART_RENDERS = ("blit", "full")
+RENDER_ENV = "CLINIC_EXPLAINER_CHART_RENDER"   # benchmarks/bench_timeline.py's switch
+MARKERS = ("client", "kernel")
+MARKER_ENV = "CLINIC_EXPLAINER_MARKER"         # benchmarks/bench_slider.py's switch
+
+
+def chart_render() -> str:
+    value = os.environ.get(RENDER_ENV, "blit").strip().lower()
+    return value if value in CHART_RENDERS else "blit"
+
+
+def marker() -> str:
+    """Where the "you are here" marker moves: "client" (default) or "kernel" (a new PNG per
+    step, the benchmark's baseline)."""
+    value = os.environ.get(MARKER_ENV, "client").strip().lower()
+    return value if value in MARKERS else "client"
+
+
+# --- serving: kernels, pools, admission (serving/kernels/) ------------------------------------
+# RSS of the heaviest page's kernel (the skin explorer draws with matplotlib, ~120 MB); the
+# explainer's is ~64 MB (benchmarks/bench_kernel_memory.py). The cap plans for the heaviest.
+KERNEL_MB = 130
+EXPLAINER_KERNEL_MB = 64
+# A kernel's start and first run of the notebook cost about 1 CPU-second; more pages than this
+# per core starting one at once make every one of them wait, so past it the busy page is shown.
+STARTS_PER_CORE = 3
+# The explainer's preheated pool: a tenth of the memory, and at most the crowd the clinic's
+# link is planned for (twenty patients opening it at once; bench_load.py measures that).
+PATIENT_POOL_MAX = 20
+PATIENT_POOL_ENV = "CLINIC_EXPLAINER_PATIENT_POOL"
+# one ready kernel for the pages patients open first, none for the others (memory does not
+# grow with the number of notebooks); the explainer's size comes from patient_pool_size()
+POOLS = {INDEX_NOTEBOOK: 1, EXPLAINER_NOTEBOOK: 1, TIMELINE_NOTEBOOK: 1}
+# seconds a cell may run (not the first, where a preheated kernel waits for its visitor)
+CELL_TIMEOUT = 60
+
+
+def patient_pool_env() -> int | None:
+    value = os.environ.get(PATIENT_POOL_ENV, "")
+    return int(value) if value.isdigit() else None

@@ -1,0 +1,33 @@
+"""One way for every widget callback to fail: a friendly message, never a traceback.
+
+The log names the failing step and the exception type only: no values, because what a
+patient enters (a date, answers) must never reach a log.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from clinic_explainer.pages.html import esc
+
+log = logging.getLogger(__package__)
+
+
+def message_html(text: str, warn: bool = False) -> str:
+    cls = "ce-message ce-warn" if warn else "ce-message"
+    return f'<div class="ce"><p class="{cls}" role="status">{esc(text)}</p></div>'
+
+
+def guarded(step: str):
+    """Decorate a view method; the view needs ``content`` and a ``_message`` HTML widget."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def inner(self, *args, **kwargs):
+            try:
+                return fn(self, *args, **kwargs)
+            except Exception as exc:  # never show a traceback to a patient
+                log.error("%s: %s failed (%s)", type(self).__name__, step, type(exc).__name__)
+                self._message.value = message_html(self.content.ui.error_generic, warn=True)
+        return inner
+    return wrap

@@ -1,0 +1,165 @@
+"""The candidacy explorer: checkboxes and Yes / No / Not sure questions -> a list for the appointment.
+
+Each question's answers are a radio group named by the question.
+
+Answers live only in this widget's kernel memory; nothing is saved, sent or logged. Every
+callback catches errors and shows the clinic's friendly message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from clinic_explainer import content as content_mod
+from clinic_explainer.takehome.calendar import ready_html
+from clinic_explainer.models.candidacy import CandidacyExplorer, Guidance
+from clinic_explainer.takehome.downloads import LIST_FILENAME, PDF_MIME
+from clinic_explainer.views.base import guarded
+from clinic_explainer.pages.html import esc, ul
+from clinic_explainer.pages.placeholder import ReadyPlaceholder
+
+
+def ticked_labels(model: CandidacyExplorer, c) -> list[str]:
+    """What the patient ticked, in the content's order."""
+    return ([i.label for i in c.candidacy.concerns if i.id in model.concerns]
+            + [i.label for i in c.candidacy.areas if i.id in model.areas])
+
+
+def answer_rows(model: CandidacyExplorer, c) -> list[tuple[str, str]]:
+    """(question, the patient's reply in words) for every answered question."""
+    s = c.ui.candidacy
+    words = {"yes": s.yes, "no": s.no, "not-sure": s.not_sure}
+    return [(q.question, words[model.replies[q.id]]) for q in c.candidacy.contraindications
+            if q.id in model.replies]
+
+
+def ticked_html(model: CandidacyExplorer, c) -> str:
+    s = c.ui.candidacy
+    ticked, answers = ticked_labels(model, c), answer_rows(model, c)
+    out = f"<h3>{esc(s.ticked_heading)}</h3>{ul(ticked)}" if ticked else ""
+    if answers:
+        out += f"<h3>{esc(s.answers_heading)}</h3>" + ul(f"{q} {a}" for q, a in answers)
+    return out
+
+
+def guidance_html(g: Guidance, c, model: CandidacyExplorer | None = None) -> str:
+    s = c.ui.candidacy
+    questions = {q.id: q.question for q in c.candidacy.contraindications}
+    parts = []
+    ticked = ticked_html(model, c) if model is not None else ""
+    if g.empty and not ticked:
+        parts.append(f"<p>{esc(s.nothing_yet)}</p>")
+    parts.append(ticked)
+    if g.faq:
+        links = "".join(f'<li><a href="{esc(link.href)}">{esc(link.title)}</a></li>' for link in g.faq)
+        parts.append(f"<h3>{esc(s.faq_heading)}</h3><ul>{links}</ul>")
+    if g.tell:
+        items = "".join(
+            f"<li>{esc(s.tell_unsure)} <em>{esc(questions[t.question_id])}</em> {esc(t.text)}</li>" if t.unsure
+            else f"<li>{esc(t.text)}</li>" for t in g.tell)
+        parts.append(f"<h3>{esc(s.tell_heading)}</h3><ul>{items}</ul>")
+    parts.append(f'<p class="ce-decider"><strong>{esc(g.decider)}</strong></p>'
+                 f'<p class="ce-next-step"><strong>{esc(g.next_step)}</strong></p>')
+    # a named region read on demand: as a live region it re-read the whole list after every tick
+    return (f'<div class="ce"><section class="ce-card ce-guidance" aria-label="{esc(s.result_heading)}">'
+            f"<h2>{esc(s.result_heading)}</h2>{''.join(parts)}</section></div>")
+
+
+class CandidacyView(ReadyPlaceholder, w.VBox):
+    placeholder = "candidacy"
+
+    def __init__(self, content=None, page: str = "candidacy", **kwargs):
+        super().__init__(**kwargs)
+        self.content = content or content_mod.load()
+        c, s = self.content, self.content.ui.candidacy
+        self.model = CandidacyExplorer(c, page_id=page)
+        full = w.Layout(width="auto", max_width="760px")
+        self._concerns = {item.id: w.Checkbox(value=False, description=item.label, indent=False, layout=full)
+                          for item in c.candidacy.concerns}
+        self._areas = {item.id: w.Checkbox(value=False, description=item.label, indent=False, layout=full)
+                       for item in c.candidacy.areas}
+        options = [(s.yes, "yes"), (s.no, "no"), (s.not_sure, "not-sure")]
+        # one radio group per question, named by it (a11y.js): one Tab stop, arrow keys choose
+        self._questions = {q.id: w.RadioButtons(options=options, value=None, orientation="horizontal",
+                                                layout=w.Layout(width="auto"))
+                           for q in c.candidacy.contraindications}
+        for q_id, group in self._questions.items():
+            group.add_class("ce-answers")
+            group.add_class(f"ce-labelledby-q-{q_id}")
+        for key, box in self._concerns.items():
+            box.observe(lambda ch, k=key: self._on_change(self.model.set_concern, k, ch["new"]), names="value")
+        for key, box in self._areas.items():
+            box.observe(lambda ch, k=key: self._on_change(self.model.set_area, k, ch["new"]), names="value")
+        for key, toggle in self._questions.items():
+            toggle.observe(lambda ch, k=key: self._on_change(self.model.answer, k, ch["new"]), names="value")
+        self._result = w.HTML()
+        self._message = w.HTML()
+        self.questions_box = w.Textarea(value="", placeholder=s.own_questions_label, rows=4,
+                                        tooltip=s.own_questions_label,
+                                        layout=full)
+        self.list_button = w.Button(description=s.list_button, tooltip=s.list_button,
+                                    layout=w.Layout(width="auto"))
+        self.list_button.on_click(self._on_list)
+        self._list = w.HTML()
+        question_rows = []
+        for q in c.candidacy.contraindications:
+            question_rows += [w.HTML(f'<div class="ce"><p class="ce-question" id="q-{esc(q.id)}">'
+                                     f"{esc(q.question)}</p></div>"), self._questions[q.id]]
+        heading = lambda text: w.HTML(f'<div class="ce"><h3>{esc(text)}</h3></div>')  # noqa: E731
+        self.add_class("ce-widget")
+        self.children = [
+            w.HTML(f'<div class="ce"><h2>{esc(s.heading)}</h2><p>{esc(s.intro)}</p>'
+                   f'<p class="ce-caption">{esc(s.privacy)}</p></div>'),
+            heading(s.concerns_heading), *self._concerns.values(),
+            *([heading(s.areas_heading), *self._areas.values()] if self._areas else []),
+            heading(s.questions_heading), *question_rows,
+            self._result,
+            w.HTML(f'<div class="ce"><h3>{esc(s.own_questions_label)}</h3>'
+                   f'<p class="ce-caption">{esc(s.own_questions_help)}</p></div>'),
+            self.questions_box, self.list_button, self._list, self._message,
+        ]
+        self.questions_box.add_class("ce-own-questions")
+        self._update()
+
+    # -- public, for tests and notebooks -------------------------------------------------
+    def tick(self, item_id: str, value: bool = True) -> None:
+        (self._concerns.get(item_id) or self._areas[item_id]).value = value
+
+    def reply(self, question_id: str, value: str | None) -> None:
+        self._questions[question_id].value = value
+
+    @property
+    def result(self) -> str:
+        return self._result.value
+
+    @property
+    def message(self) -> str:
+        return self._message.value
+
+    @property
+    def list_link(self) -> str:
+        return self._list.value
+
+    # -- wiring ---------------------------------------------------------------------------
+    @guarded("answer")
+    def _on_change(self, setter, key, value) -> None:
+        setter(key, value)
+        self._update()
+
+    @guarded("update")
+    def _update(self) -> None:
+        self._result.value = guidance_html(self.model.guidance(), self.content, self.model)
+        self._list.value = ""  # a list made before this change would be out of date
+        self._message.value = ""
+
+    @guarded("list")
+    def _on_list(self, button=None) -> None:
+        """The list for the appointment as a PDF, built in memory and offered as a download."""
+        from clinic_explainer.takehome.handout import appointment_pdf  # WeasyPrint, Jinja2, matplotlib: on the click only
+
+        c, s = self.content, self.content.ui.candidacy
+        g = self.model.guidance()
+        pdf = appointment_pdf(c, paper=c.clinic.paper, ticked=ticked_labels(self.model, c),
+                              answers=answer_rows(self.model, c), tell=[t.text for t in g.tell],
+                              faq=[link.title for link in g.faq], questions=self.questions_box.value)
+        self._list.value = ready_html(s.list_ready, pdf, s.list_link, LIST_FILENAME, PDF_MIME)

@@ -1,0 +1,40 @@
+""""Print or save as PDF" on every page: the take-home guide (the same one `make handout`
+writes), built in memory on the click and offered as a download."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from clinic_explainer import content as content_mod
+from clinic_explainer.takehome.calendar import ready_html
+from clinic_explainer.takehome.downloads import PDF_MIME
+from clinic_explainer.views.base import guarded
+
+FILENAME = "take-home-guide.pdf"
+
+
+class PrintView(w.VBox):
+    def __init__(self, content=None, **kwargs):
+        super().__init__(**kwargs)
+        self.content = c = content or content_mod.load()
+        h = c.ui.handout
+        self.button = w.Button(description=h.print_button, tooltip=h.print_button, icon="print",
+                               layout=w.Layout(width="auto"))
+        self.button.on_click(self._on_print)
+        self._link = w.HTML()
+        self._message = w.HTML()
+        self.add_class("ce-widget")
+        self.add_class("ce-print")
+        self.children = [self.button, self._link, self._message]
+
+    @property
+    def link(self) -> str:
+        return self._link.value
+
+    @guarded("print")
+    def _on_print(self, button=None) -> None:
+        from clinic_explainer.takehome.handout import handout_pdf  # WeasyPrint, Jinja2, matplotlib: on the click only
+
+        h = self.content.ui.handout
+        pdf = handout_pdf(self.content, paper=self.content.clinic.paper)
+        self._link.value = ready_html(h.print_ready, pdf, h.print_link, FILENAME, PDF_MIME)

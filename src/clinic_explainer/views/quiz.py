@@ -1,0 +1,194 @@
+"""The knowledge check widget: one question at a time, feedback, score, what to review.
+
+The answer key never leaves the kernel: the page gets the options only, and the
+explanation and FAQ passage are sent after the user answers. Teach-back prompts are
+shown in training mode only (JupyterLab), never in patient mode (Voila).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+from IPython.display import HTML
+
+from clinic_explainer import content as content_mod
+from clinic_explainer.models.candidacy import faq_href
+from clinic_explainer.views.base import guarded
+from clinic_explainer.pages.html import esc
+from clinic_explainer.settings import is_training_mode
+from clinic_explainer.models.quiz import Feedback, QuizSession
+from clinic_explainer.pages.placeholder import ReadyPlaceholder
+
+PAGE_ID = "knowledge-check"
+
+
+def feedback_html(fb: Feedback, c, training: bool) -> str:
+    s = c.ui.quiz
+    verdict = s.correct if fb.correct else s.incorrect
+    right = "" if fb.correct else f"<p>{esc(c.text(s.right_answer, label=fb.right_option))}</p>"
+    teach = ""  # training: the teach-back prompt sits beside its question (teach_back_html)
+    cls = "ce-right" if fb.correct else "ce-wrong"
+    return (f'<div class="ce"><section class="ce-card ce-feedback {cls}" role="status" aria-live="polite">'
+            f'<p class="ce-phase"><strong>{esc(verdict)}</strong></p>{right}<p>{esc(fb.explanation)}</p>'
+            f"<p>{esc(c.text(s.from_faq, label=fb.faq_title))}</p><blockquote>{esc(fb.passage)}</blockquote>"
+            f"{teach}</section></div>")
+
+
+def summary_html(session: QuizSession, c) -> str:
+    s = c.ui.quiz
+    score = c.text(s.score, score=session.score, total=session.total)
+    review = session.to_review()
+    if review:
+        links = "".join(f'<li><a href="{esc(faq_href(c, PAGE_ID, sid))}">{esc(c.faq[sid].front.question)}</a></li>'
+                        for sid in review)
+        rest = f"<h3>{esc(s.review_heading)}</h3><ul class='ce-review'>{links}</ul>"
+    else:
+        rest = f"<p>{esc(s.all_right)}</p>"
+    return (f'<div class="ce"><section class="ce-card ce-score" role="status" aria-live="polite">'
+            f'<p class="ce-phase"><strong>{esc(score)}</strong></p>{rest}</section></div>')
+
+
+def teach_back_html(prompt: str | None, progress: str, c) -> str:
+    """The current question's teach-back prompt, for the trainer, beside the question."""
+    if not prompt:
+        return ""
+    s = c.ui.quiz
+    return (f'<div class="ce"><aside class="ce-notes ce-teach-back"><h3>{esc(s.teach_back_heading)}</h3>'
+            f'<p class="ce-caption">{esc(progress)}</p><p>{esc(prompt)}</p></aside></div>')
+
+
+def teach_back_prompts(c=None, training: bool | None = None) -> HTML:
+    """Every teach-back prompt, for the trainer; empty in patient mode."""
+    if not (is_training_mode() if training is None else training):
+        return HTML("")
+    c = c or content_mod.load()
+    s = c.ui.quiz
+    total = len(c.quiz.questions)
+    # numbered as the quiz numbers its questions ("Question 2 of 19"), so they line up
+    items = "".join(f'<li><strong>{esc(c.text(s.progress, n=n, total=total))}:</strong> <em>{esc(q.prompt)}</em>'
+                    f"<br>{esc(q.teach_back)}</li>"
+                    for n, q in enumerate(c.quiz.questions, start=1) if q.teach_back)
+    return HTML(f'<div class="ce"><aside class="ce-notes ce-teach-back"><h2>{esc(s.teach_back_heading)}</h2>'
+                f'<ul class="ce-teach-list">{items}</ul></aside></div>')
+
+
+class QuizView(ReadyPlaceholder, w.VBox):
+    placeholder = "quiz"
+
+    def __init__(self, content=None, training: bool | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.training = is_training_mode() if training is None else training
+        self.content = content or content_mod.load()
+        self.session = QuizSession(self.content)
+        s = self.content.ui.quiz
+        self._progress = w.HTML()
+        self._prompt = w.HTML()
+        self._choices = w.RadioButtons(options=[], value=None, layout=w.Layout(width="auto", max_width="760px"))
+        self._choices.add_class("ce-labelledby-quiz-prompt")  # a radio group named by the question
+        self._check = w.Button(description=s.check, button_style="primary", layout=w.Layout(width="auto"))
+        self._next = w.Button(description=s.next, layout=w.Layout(width="auto", display="none"))
+        self._restart = w.Button(description=s.restart, layout=w.Layout(width="auto", display="none"))
+        self._feedback = w.HTML()
+        self._message = w.HTML()
+        self._check.on_click(lambda _: self._safe(self._on_check))
+        self._next.on_click(lambda _: self._safe(self._on_next))
+        self._restart.on_click(lambda _: self._safe(self._on_restart))
+        self.add_class("ce-widget")
+        self.add_class("ce-quiz")
+        self._teach = w.HTML()
+        question = w.VBox([self._progress, self._prompt, self._choices, w.HBox([self._check, self._next, self._restart])])
+        if self.training:  # the trainer's teach-back prompt beside its own question
+            row = w.HBox([question, self._teach])
+            row.add_class("ce-quiz-row")
+            question = row
+        self.children = [w.HTML(f'<div class="ce"><h2>{esc(s.heading)}</h2></div>'), question, self._feedback,
+                         self._message]
+        self._safe(self._show_question)
+
+    # -- public, for tests ------------------------------------------------------------------
+    def choose(self, index: int) -> None:
+        self._choices.index = index
+
+    def check(self) -> None:
+        self._check.click()
+
+    def next(self) -> None:
+        self._next.click()
+
+    def restart(self) -> None:
+        self._restart.click()
+
+    @property
+    def feedback(self) -> str:
+        return self._feedback.value
+
+    @property
+    def message(self) -> str:
+        return self._message.value
+
+    @property
+    def teach_back(self) -> str:
+        return self._teach.value
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        return tuple(self._choices.options)
+
+    # -- wiring -----------------------------------------------------------------------------
+    @guarded("quiz")
+    def _safe(self, fn) -> None:
+        fn()
+
+    def _show_question(self) -> None:
+        c, s, session = self.content, self.content.ui.quiz, self.session
+        self._message.value = ""
+        self._feedback.value = ""
+        self._teach.value = ""
+        if session.finished:
+            self._progress.value = ""
+            self._prompt.value = summary_html(session, c)
+            self._choices.layout.display = "none"
+            self._check.layout.display = self._next.layout.display = "none"
+            self._restart.layout.display = None
+            self._restart.focus()
+            return
+        q = session.current()
+        progress = c.text(s.progress, n=session.position + 1, total=session.total)
+        self._progress.value = f'<div class="ce"><p class="ce-caption">{esc(progress)}</p></div>'
+        if self.training:
+            self._teach.value = teach_back_html(q.teach_back, progress, c)
+        self._prompt.value = f'<div class="ce"><p class="ce-question" id="quiz-prompt"><strong>{esc(q.prompt)}</strong></p></div>'
+        self._choices.options = session.options(q)
+        self._choices.value = None
+        self._choices.disabled = False
+        self._choices.description = ""
+        self._choices.layout.display = None
+        self._check.layout.display = None
+        self._check.disabled = False
+        self._next.layout.display = self._restart.layout.display = "none"
+
+    def _on_check(self) -> None:
+        if self.session.finished or self.session.answered:
+            return
+        if self._choices.index is None:
+            self._message.value = f'<p class="ce-message">{esc(self.content.ui.quiz.choose_first)}</p>'
+            return
+        fb = self.session.answer(self._choices.index)
+        self._message.value = ""
+        self._feedback.value = feedback_html(fb, self.content, self.training)
+        self._choices.disabled = True
+        self._check.layout.display = "none"
+        last = self.session.position == self.session.total - 1
+        self._next.description = self.content.ui.quiz.finish if last else self.content.ui.quiz.next
+        self._next.layout.display = None
+        self._next.focus()
+
+    def _on_next(self) -> None:
+        self.session.next()
+        self._show_question()
+        if not self.session.finished:
+            self._choices.focus()
+
+    def _on_restart(self) -> None:
+        self.session.restart()
+        self._show_question()
+        self._choices.focus()

@@ -1,0 +1,386 @@
+"""The recovery timeline widget: a labelled slider, the phase card and the chart.
+
+Model / view split: ``RecoveryTimeline`` holds the answers, this VBox only wires
+widgets to it. One update path (``_update``) redraws the card and moves the chart's
+marker in place (the chart blits only the marker). An optional treatment date turns the
+milestones into real dates, jumps the slider to "now" and offers a calendar file.
+
+Callbacks never raise into the page: a patient sees a friendly message, never a
+traceback. The treatment date is patient data: it lives in this kernel's memory only,
+it is never written to disk and never logged (log lines name the failing step only).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import ipywidgets as w
+from clinic_explainer.charts import cache as chart_cache
+from clinic_explainer.charts import text as chart_text
+from clinic_explainer import content as content_mod
+from clinic_explainer.takehome.calendar import build_ics, ready_html
+from clinic_explainer import settings
+from clinic_explainer.takehome.downloads import HANDOUT_FILENAME, PDF_MIME
+from clinic_explainer.views.base import guarded, message_html
+from clinic_explainer.pages.html import esc, readout_html, section, ul, with_phone_links
+from clinic_explainer.pages.blocks import red_flags_html
+from clinic_explainer.pages.early_slider import early_slider_html
+from clinic_explainer.pages.placeholder import ReadyPlaceholder
+from clinic_explainer.models.timeline import (
+    Answer,
+    RecoveryTimeline,
+    check_treatment_time,
+    day_text,
+    describe_duration,
+    describe_position,
+    phase_title,
+    hours_since,
+)
+
+log = logging.getLogger(__name__)
+WIDTH = w.Layout(width="100%", max_width="760px")
+
+
+def card_html(answer: Answer, c) -> str:
+    t = c.ui.timeline
+    if answer.next_phase is not None:
+        nxt = c.text(t.next_in, label=phase_title(answer.next_phase, c),
+                     duration=describe_duration(answer.hours_to_next, c))
+    else:
+        nxt = t.last_phase
+    contact = "".join(
+        f'<li><strong>{esc(a.level.label)}:</strong> {esc(a.flag.text)}</li>' for a in answer.contact)
+    # what to do for each level named above, e.g. the clinic's number and the after-hours route
+    actions = "".join(f"<p>{esc(a.level.label)}: {with_phone_links(a.level.action, c.clinic.phone)}</p>"
+                      for a in {a.level.id: a for a in answer.contact}.values())
+    return (
+        f'<div class="ce-card" role="region" aria-label="{esc(answer.phase.label)}">'
+        f'<p class="ce-phase">{esc(describe_position(answer.hours, c))}: {esc(phase_title(answer.phase, c))}</p>'
+        f"<h3>{esc(t.may_see)}</h3>{ul(answer.may_see)}"
+        f"<h3>{esc(t.what_to_do)}</h3>{ul(answer.what_to_do)}"
+        f"<h3>{esc(t.whats_next)}</h3><p>{esc(nxt)}</p>"
+        f"<h3>{esc(t.contact_heading)}</h3><ul>{contact}</ul>{actions}"
+        f'<p class="ce-caveat">{esc(answer.caveat)}</p></div>'
+    )
+
+
+def dates_html(model: RecoveryTimeline, treated_at: datetime, c, today: date | None = None) -> str:
+    """'Friday 4 December: Most redness should have settled.' for each milestone and follow-up
+    (with the year when it is not this year)."""
+    t = c.ui.timeline
+    items = [c.text(t.dated_item, date=day_text(m.when.date(), c, today), label=m.text)
+             for m in model.dated(treated_at) if m.kind in ("milestone", "follow-up")]
+    return f'<div class="ce">{section(t.your_dates, ul(items, "ce-dates"), "ce-your-dates", level=3)}</div>'
+
+
+def chart_caption_html(c) -> str:
+    """The visible caption; the chart's description is its image's alt (one text equivalent)."""
+    return f'<div class="ce"><p class="ce-caption">{esc(c.ui.timeline.chart_caption)}</p></div>'
+
+
+MARKER_ENV, MARKERS = settings.MARKER_ENV, settings.MARKERS
+POSITION_TOKEN = "@@position@@"
+
+
+def marker_html(stop: dict, alt_template: str, label_text: str) -> str:
+    """The CSS "you are here" marker over the background chart, placed for ``stop``."""
+    align = {"l": "ce-marker-l", "r": "ce-marker-r"}.get(stop["align"], "ce-marker-c")
+    line = (f'left:{stop["x"] * 100:.2f}%;top:{stop["top"] * 100:.2f}%;'
+            f'height:{(stop["bottom"] - stop["top"]) * 100:.2f}%')
+    label = f'left:{stop["x"] * 100:.2f}%;top:{stop["label"] * 100:.2f}%'
+    return (f'<div class="ce-marker-layer" aria-hidden="true" data-ce-alt="{esc(alt_template)}">'
+            f'<div class="ce-marker-line" style="{line}"></div>'
+            f'<div class="ce-marker-label {align}" style="{label}">{esc(label_text)}</div></div>')
+
+
+class TimelineSliderView(ReadyPlaceholder, w.VBox):
+    """A slider over time since treatment, a card and the timeline chart, redrawn on one path.
+
+    Subclasses choose the slider's stops and labels and the card; the chart, the caption
+    and the error handling are shared.
+
+    With the "client" marker (default) the chart's PNG is sent once, without the marker; a
+    CSS marker over it, the readout and the handle's spoken value move in the page on each
+    step (a11y.js, from per-stop data), while the kernel only sends the new card. That PNG
+    and the marker's places come from the chart cache (chart_cache.py), rendered before
+    serving, so the kernel never imports matplotlib; ``chart`` is drawn only if asked for.
+    """
+
+    def __init__(self, content=None, render: str | None = None, marker: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.content = c = content or content_mod.load()
+        self.model = RecoveryTimeline(c)
+        self.marker = marker or settings.marker()
+        if self.marker not in MARKERS:
+            raise ValueError(f"marker must be one of {MARKERS}, not {self.marker!r}")
+        self.render = render or settings.chart_render()
+        self.position = 0.0
+        self._chart = self._snapshot = None
+        stops = self._stops()
+        if self.marker == "client":  # the picture and the marker's places, from the cache
+            self._snapshot = chart_cache.snapshot(c, stops, render=self.render)
+        else:  # a live chart, drawn again on every step
+            self._chart = self._new_chart()
+        options = [(self._label(h), h) for h in stops]
+        self._slider = w.SelectionSlider(options=options, value=0, description=c.ui.timeline.slider_label,
+                                         continuous_update=True, readout=False,
+                                         style={"description_width": "initial"}, layout=WIDTH)
+        self._card = w.HTML()
+        self._image = w.Image(format="png", layout=w.Layout(width="100%", height="auto"))
+        self._overlay = w.HTML()
+        self._stage = w.Box([self._image, self._overlay])
+        self._stage.add_class("ce-chart-stage")
+        self._alt = w.HTML(chart_caption_html(c))
+        self._message = w.HTML()
+        self._stop_data = [self._stop(h) for h in stops]
+        # the chart's description with the marker's words left open (the page fills them in)
+        self._alt_template = chart_text.alt_text(c, self.model, POSITION_TOKEN)
+        self._readout = w.HTML(readout_html(self._stop_data, 0))
+        if self._snapshot is not None:
+            self._image.value = self._snapshot.png  # the background, once
+        self._slider.observe(self._on_slider, names="value")
+        self.add_class("ce-widget")
+
+    @staticmethod
+    def stops_for(model: RecoveryTimeline) -> list[float]:
+        """The slider's stops (static: the launcher pre-renders their chart without a view)."""
+        return model.stops()
+
+    def _stops(self) -> list[float]:
+        return self.stops_for(self.model)
+
+    def _new_chart(self):
+        from clinic_explainer.charts.chart import TimelineChart  # matplotlib: never imported with the client marker unless asked
+
+        chart = TimelineChart(self.content, self.model, render=self.render)
+        chart.show_marker(self.marker == "kernel")
+        chart.set_position(self.position)
+        return chart
+
+    def _label(self, hours: float) -> str:
+        return describe_position(hours, self.content)
+
+    def _card_html(self, answer: Answer) -> str:
+        return card_html(answer, self.content)
+
+    def _stop(self, hours: float) -> dict:
+        """Everything the page needs to show stop ``hours`` without asking the kernel."""
+        geometry = self._snapshot.marker_geometry(hours) if self._snapshot is not None else {}
+        return {"v": f"{self._label(hours)}: {self.model.at(hours).phase.label}",
+                "p": chart_text.position_text(hours, self.content, self.model), **geometry}
+
+    # -- public, for tests and notebooks -------------------------------------------------
+    @property
+    def chart(self):
+        """The matplotlib chart at the current position (built on first use with the client marker)."""
+        if self._chart is None:
+            self._chart = self._new_chart()
+        return self._chart
+
+    @property
+    def hours(self) -> float:
+        return self._slider.value
+
+    @hours.setter
+    def hours(self, value: float) -> None:
+        """Move to the last stop at or before ``value``."""
+        stops = self._stops()
+        self._slider.value = max((s for s in stops if s <= value), default=stops[0])
+
+    @property
+    def card(self) -> str:
+        return self._card.value
+
+    @property
+    def chart_png(self) -> bytes:
+        return bytes(self._image.value)
+
+    @property
+    def marker_overlay(self) -> str:
+        return self._overlay.value
+
+    @property
+    def readout(self) -> str:
+        return self._readout.value
+
+    @property
+    def message(self) -> str:
+        return self._message.value
+
+    # -- before the widget client -----------------------------------------------------------
+    def placeholder_html(self) -> str:
+        """The same slider in plain HTML that works at once on the text-first page (early_slider.py)."""
+        if self._snapshot is None:  # the kernel-drawn marker (the benchmark's baseline): the calm box
+            return super().placeholder_html()
+        c, index = self.content, self._slider.index
+        stop, template = self._stop_data[index], self._alt_template
+        return early_slider_html(
+            tool=self.placeholder, label=c.ui.timeline.slider_label, stops=self._stop_data,
+            cards=[self._card_html(self.model.at(h)) for h in self._stops()], index=index,
+            png=self._snapshot.png, alt=template.replace(POSITION_TOKEN, stop["p"]),
+            marker=marker_html(stop, template, c.ui.timeline.you_are_here), caption=chart_caption_html(c),
+            calm=getattr(c.ui.getting_ready, self.placeholder),
+            waiting=self._early_waiting(), tail=self._early_tail())
+
+    def _early_waiting(self) -> str:
+        """Words for what still needs the kernel (none: everything works early)."""
+        return ""
+
+    def _early_tail(self) -> str:
+        """HTML below the early slider, where the live widget shows more."""
+        return ""
+
+    # -- wiring ---------------------------------------------------------------------------
+    @guarded("slider")
+    def _on_slider(self, change) -> None:
+        self._update()
+
+    @guarded("update")
+    def _update(self) -> None:
+        answer = self.model.at(self._slider.value)
+        self._card.value = self._card_html(answer)
+        self.position = answer.hours
+        if self._chart is not None:
+            self._chart.set_position(answer.hours)
+        if self.marker == "kernel":
+            self._image.value = self.chart.png()
+            self._overlay.value = (f'<div class="ce-marker-layer" aria-hidden="true" '
+                                   f'data-ce-alt="{esc(self.chart.alt_text())}"></div>')
+        elif not self._overlay.value:  # once: the page script moves it from here on
+            stop = self._stop_data[self._slider.index]
+            self._overlay.value = marker_html(stop, self._alt_template, self.content.ui.timeline.you_are_here)
+        self._message.value = ""
+
+
+class TimelineView(TimelineSliderView):
+    placeholder = "timeline"
+
+    def __init__(self, content=None, now: Callable[[], datetime] | None = None,
+                 render: str | None = None, marker: str | None = None, **kwargs):
+        super().__init__(content, render, marker, **kwargs)
+        c = self.content
+        self.tz = ZoneInfo(c.clinic.timezone)
+        self._now = now or (lambda: datetime.now(self.tz))
+        self.treated_at: datetime | None = None
+        t = c.ui.timeline
+        style = {"description_width": "initial"}
+
+        self.date_picker = w.DatePicker(description=t.date_label, value=None, style=style)
+        self.time_picker = w.TimePicker(description=t.time_label, value=None, style=style)
+        self._date_help = w.HTML(f'<div class="ce"><p class="ce-caption">{esc(t.date_help)}</p></div>')
+        self._dates = w.HTML()
+        self.calendar_button = w.Button(description=t.calendar_button, tooltip=t.calendar_button,
+                                        layout=w.Layout(width="auto"))
+        self._calendar = w.HTML()
+        self.handout_button = w.Button(description=t.handout_button, tooltip=t.handout_button,
+                                       layout=w.Layout(width="auto"))
+        self._handout = w.HTML()
+        self._red_flags = w.HTML(
+            f'<div class="ce">{section(t.all_warning_signs, red_flags_html(c), "ce-redflags")}</div>')
+
+        self.date_picker.observe(self._on_date, names="value")
+        self.time_picker.observe(self._on_date, names="value")
+        self.calendar_button.on_click(self._on_calendar)
+        self.handout_button.on_click(self._on_handout)
+
+        date_box = w.VBox([self.date_picker, self.time_picker, self._date_help, self._dates,
+                           self.calendar_button, self._calendar, self.handout_button, self._handout])
+        date_box.add_class("ce-date-box")
+        self.children = [self._message, self._slider, self._readout, self._card, self._stage, self._alt, date_box,
+                         self._red_flags]
+        self._set_personal(None)
+        self._update()
+
+    def _early_waiting(self) -> str:
+        return self.content.ui.getting_ready.your_dates
+
+    def _early_tail(self) -> str:
+        return self._red_flags.value
+
+    @property
+    def dates(self) -> str:
+        return self._dates.value
+
+    @property
+    def calendar(self) -> str:
+        return self._calendar.value
+
+    @property
+    def handout(self) -> str:
+        return self._handout.value
+
+    @property
+    def red_flags(self) -> str:
+        return self._red_flags.value
+
+    def _treatment_time(self) -> datetime:
+        """The picked date and time in the clinic's time zone (start of day without a time)."""
+        day = self.date_picker.value
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise TypeError("not a date")
+        clock = self.time_picker.value or time(0, 0)
+        return datetime.combine(day, clock.replace(tzinfo=None), tzinfo=self.tz)
+
+    def _set_personal(self, treated_at: datetime | None) -> None:
+        """The one place the patient's date is set or cleared: the dates list's inputs, the
+        downloads and the buttons follow it, so nothing stale stays on screen."""
+        self.treated_at = treated_at
+        self._calendar.value = ""
+        self._handout.value = ""
+        self.calendar_button.disabled = self.handout_button.disabled = treated_at is None
+
+    def _now_aware(self) -> datetime:
+        now = self._now()
+        return now if now.tzinfo is not None else now.replace(tzinfo=self.tz)
+
+    @guarded("date")
+    def _on_date(self, change) -> None:
+        t = self.content.ui.timeline
+        had_date = self.treated_at is not None
+        self._set_personal(None)
+        self._message.value = ""
+        problem = None
+        if self.date_picker.value is None:
+            # cleared, or part-typed / not a real day (the browser sends no value for those)
+            problem = "cleared" if had_date else "empty"
+        else:
+            try:
+                treated_at = self._treatment_time()
+            except (TypeError, ValueError, OverflowError):
+                problem = "invalid"
+            else:
+                problem = check_treatment_time(treated_at, self._now_aware())
+        if problem is not None:
+            self._dates.value = message_html(getattr(t, f"date_{problem}"), warn=problem != "empty")
+            self.hours = 0  # no slider position left over from an earlier date
+            return
+        now = self._now_aware()
+        self._set_personal(treated_at)
+        self._dates.value = dates_html(self.model, treated_at, self.content, now.date())
+        self.hours = hours_since(treated_at, now)  # jump to "now"
+
+    @guarded("calendar")
+    def _on_calendar(self, button=None) -> None:
+        t = self.content.ui.timeline
+        if self.treated_at is None:
+            self._calendar.value = message_html(t.calendar_needs_date, warn=True)
+            return
+        ics = build_ics(self.model.dated(self.treated_at), self.content, now=self._now_aware())
+        self._calendar.value = ready_html(t.calendar_ready, ics, t.calendar_link)
+
+    @guarded("handout")
+    def _on_handout(self, button=None) -> None:
+        """The handout with the patient's dates, built in memory and offered as a download."""
+        t = self.content.ui.timeline
+        if self.treated_at is None:
+            self._handout.value = message_html(t.calendar_needs_date, warn=True)
+            return
+        from clinic_explainer.takehome.handout import handout_pdf  # WeasyPrint, Jinja2, matplotlib: on the click only
+
+        pdf = handout_pdf(self.content, paper=self.content.clinic.paper, treated_at=self.treated_at,
+                          today=self._now_aware().date())
+        self._handout.value = ready_html(t.handout_ready, pdf, t.handout_link, HANDOUT_FILENAME, PDF_MIME)
