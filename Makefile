@@ -60,7 +60,7 @@ test: setup chromium nginx print-libs
 	$(PY) -m pytest
 
 test-fast: setup print-libs
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser and not server"
 
 ## figures: the timeline chart for print and slides, into figures/
 figures: setup

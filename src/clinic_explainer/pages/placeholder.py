@@ -1,9 +1,8 @@
 """What an interactive tool shows before the page's widget client is ready.
 
-A view that inherits ``ReadyPlaceholder`` and names its ``placeholder`` (a field of
-``getting_ready`` in content/locales) adds a ``text/html`` version to its output: a calm,
-labelled box ("The recovery timeline is getting ready…"). The Voila template shows it
-until the live widget has rendered; JupyterLab shows the widget itself.
+A calm, labelled box ("The recovery timeline is getting ready…") in the page's language
+(``getting_ready`` in content/locales). A view adds it to its output (views.base.ReadyPlaceholder);
+the Voila template shows it until the live widget has rendered; JupyterLab shows the widget.
 """
 
 from __future__ import annotations
@@ -21,17 +20,3 @@ def calm_box(tool: str, words: str) -> str:
     """The labelled box itself: ``words`` in the page's language."""
     return (f'<div class="ce-placeholder" data-tool="{esc(tool)}" role="status">'
             f"<p>{esc(words)}</p></div>")
-
-
-class ReadyPlaceholder:
-    placeholder: str = ""
-
-    def placeholder_html(self) -> str:
-        """What the page shows until the live widget has rendered (a view may show more)."""
-        return placeholder_html(self.placeholder, getattr(self, "content", None))
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None and self.placeholder:
-            bundle["text/html"] = self.placeholder_html()
-        return bundle

@@ -1,4 +1,5 @@
-"""One way for every widget callback to fail: a friendly message, never a traceback.
+"""What every view shares: callbacks that fail with a friendly message (never a traceback), and
+the calm stand-in shown until the widget client has rendered the view.
 
 The log names the failing step and the exception type only: no values, because what a
 patient enters (a date, answers) must never reach a log.
@@ -10,6 +11,7 @@ import functools
 import logging
 
 from clinic_explainer.pages.html import esc
+from clinic_explainer.pages.placeholder import placeholder_html
 
 log = logging.getLogger(__package__)
 
@@ -31,3 +33,17 @@ def guarded(step: str):
                 self._message.value = message_html(self.content.ui.error_generic, warn=True)
         return inner
     return wrap
+
+
+class ReadyPlaceholder:
+    placeholder: str = ""
+
+    def placeholder_html(self) -> str:
+        """What the page shows until the live widget has rendered (a view may show more)."""
+        return placeholder_html(self.placeholder, self.content)
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None and self.placeholder:
+            bundle["text/html"] = self.placeholder_html()
+        return bundle

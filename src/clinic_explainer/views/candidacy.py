@@ -16,7 +16,7 @@ from clinic_explainer.models.candidacy import CandidacyExplorer, Guidance
 from clinic_explainer.takehome.downloads import LIST_FILENAME, PDF_MIME
 from clinic_explainer.views.base import guarded
 from clinic_explainer.pages.html import esc, ul
-from clinic_explainer.pages.placeholder import ReadyPlaceholder
+from clinic_explainer.views.base import ReadyPlaceholder
 
 
 def ticked_labels(model: CandidacyExplorer, c) -> list[str]:

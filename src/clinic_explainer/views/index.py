@@ -6,7 +6,7 @@ import ipywidgets as w
 
 from clinic_explainer import content as content_mod
 from clinic_explainer.pages.html import esc
-from clinic_explainer.pages.placeholder import ReadyPlaceholder
+from clinic_explainer.views.base import ReadyPlaceholder
 
 
 class StartHereView(ReadyPlaceholder, w.VBox):

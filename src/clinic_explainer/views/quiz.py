@@ -16,7 +16,7 @@ from clinic_explainer.views.base import guarded
 from clinic_explainer.pages.html import esc
 from clinic_explainer.settings import is_training_mode
 from clinic_explainer.models.quiz import Feedback, QuizSession
-from clinic_explainer.pages.placeholder import ReadyPlaceholder
+from clinic_explainer.views.base import ReadyPlaceholder
 
 PAGE_ID = "knowledge-check"
 

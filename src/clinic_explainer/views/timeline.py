@@ -29,7 +29,7 @@ from clinic_explainer.views.base import guarded, message_html
 from clinic_explainer.pages.html import esc, readout_html, section, ul, with_phone_links
 from clinic_explainer.pages.blocks import red_flags_html
 from clinic_explainer.pages.early_slider import early_slider_html
-from clinic_explainer.pages.placeholder import ReadyPlaceholder
+from clinic_explainer.views.base import ReadyPlaceholder
 from clinic_explainer.models.timeline import (
     Answer,
     RecoveryTimeline,

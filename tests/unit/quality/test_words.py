@@ -11,7 +11,7 @@ from clinic_explainer import content as content_mod
 from clinic_explainer.pages import blocks as pages
 from clinic_explainer.models.timeline import phase_title
 
-from .content_tree import edit, line_of
+from tests.content_tree import edit, line_of
 
 PLAIN = "microneedling/en/plain.yml"
 TODAY = date(2026, 11, 24)

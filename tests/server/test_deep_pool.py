@@ -10,7 +10,7 @@ import urllib.request
 
 from clinic_explainer.serving.launcher import voila_command
 from tests.browser.servers import Server, free_port
-from tests.test_admission import kernel_count, wait_for
+from tests.server.test_admission import kernel_count, wait_for
 
 POOL = 3  # the explainer's, for this test; plus one each for Spanish, the landing page and the timeline
 CALM = 4.0

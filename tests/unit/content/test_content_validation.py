@@ -11,7 +11,7 @@ from clinic_explainer.quality import check
 from clinic_explainer.content import loader as content
 from clinic_explainer.content.errors import ContentError
 
-from .content_tree import edit, line_of, load_error
+from tests.content_tree import edit, line_of, load_error
 
 TIMELINE = "microneedling/en/timeline.yml"
 PAGES = "microneedling/en/pages.yml"

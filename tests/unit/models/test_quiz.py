@@ -10,7 +10,7 @@ from clinic_explainer import content as content_mod
 from clinic_explainer.models.quiz import QuizSession
 from clinic_explainer.views.quiz import QuizView, teach_back_prompts
 
-from .content_tree import edit, load_error
+from tests.content_tree import edit, load_error
 
 QUIZ = "microneedling/en/quiz.yml"
 

@@ -13,7 +13,7 @@ from clinic_explainer.content import load
 from clinic_explainer.serving import kernels, notice_page
 from clinic_explainer.serving.launcher import voila_command
 from tests.browser.servers import Server, free_port
-from tests.ws_attack import kernel_info_ok, open_page
+from tests.server.ws_attack import kernel_info_ok, open_page
 
 POOL = 4  # preheated: the explainer in each of its 2 languages (tests keep 1 each), the landing page, the timeline
 CAP = 6

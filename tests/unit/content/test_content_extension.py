@@ -11,7 +11,7 @@ from clinic_explainer.pages import blocks as pages
 from clinic_explainer.models.timeline import RecoveryTimeline
 from clinic_explainer.views.timeline import TimelineView
 
-from .content_tree import edit
+from tests.content_tree import edit
 
 
 def test_a_language_is_a_copy_of_the_files(tree):

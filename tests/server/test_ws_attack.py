@@ -13,7 +13,7 @@ from tornado.httpclient import HTTPClientError
 
 from clinic_explainer.serving.launcher import voila_command
 from tests.browser.servers import Server, free_port
-from tests.ws_attack import (
+from tests.server.ws_attack import (
     LEGACY_FREEZE,
     V1,
     V1_FREEZE,

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from clinic_explainer.takehome.handout import appointment_pdf, handout_html, handout_pdf
 from clinic_explainer.takehome.handout.__main__ import write_handouts
 from clinic_explainer.takehome.link import personal_link
+from tests.paths import ROOT as ROOT_DIR
 
 NY = ZoneInfo("America/New_York")
 SIZES = {"a4": (595, 842), "letter": (612, 792)}  # points
@@ -111,7 +112,7 @@ def test_personal_handout_carries_the_patients_dates(content, tmp_path, monkeypa
 
 def test_templates_escape_content(content, tmp_path):
     """Autoescape: a sentence with markup in content/ prints as text, it does not become markup."""
-    from .content_tree import copy_content, edit
+    from tests.content_tree import copy_content, edit
     from clinic_explainer import content as content_mod
     root = copy_content(tmp_path)
     edit(root, "microneedling/en/aftercare.yml", "text: Protect your skin with sunscreen.",
@@ -154,10 +155,9 @@ def test_pages_as_images_for_people_to_look_at(written):
     """pdftoppm (poppler-utils, installed by `make test`) draws every page into test-artifacts/."""
     import shutil
     import subprocess
-    from pathlib import Path
 
     assert shutil.which("pdftoppm"), "pdftoppm is missing: run `make test` (it installs poppler-utils)"
-    artifacts = Path(__file__).resolve().parents[1] / "test-artifacts"
+    artifacts = ROOT_DIR / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     for name, path in written.items():
         prefix = artifacts / f"handout-{name.removesuffix('.pdf')}"
@@ -170,7 +170,7 @@ def test_pages_as_images_for_people_to_look_at(written):
 
 def test_longer_words_still_fit_two_pages(content, tmp_path):
     """Past two pages, the handout is laid out again in the compact style, never cut short."""
-    from .content_tree import copy_content, edit
+    from tests.content_tree import copy_content, edit
     from clinic_explainer import content as content_mod
     root = copy_content(tmp_path)
     longer = " ".join(["Keep the treated skin clean and let it rest."] * 30)  # 3 pages in the normal style

@@ -13,7 +13,7 @@ from clinic_explainer.views.results import ResultsView
 from clinic_explainer.models.timeline import RecoveryTimeline
 from clinic_explainer.views.timeline import TimelineSliderView, TimelineView
 
-from .content_tree import edit
+from tests.content_tree import edit
 
 
 @pytest.fixture

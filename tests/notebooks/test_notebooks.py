@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from clinic_explainer import content as content_mod
+from tests.paths import ROOT as ROOT_DIR
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = ROOT_DIR / "notebooks"
 ALL = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
 # run first in the kernel: any warning raised by our code becomes an error (QuantEcon's -W)
 STRICT = "import warnings\nwarnings.simplefilter('error')"

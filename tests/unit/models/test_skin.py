@@ -9,7 +9,7 @@ from clinic_explainer.content.errors import ContentError
 from clinic_explainer.models.skin import SkinModel
 from clinic_explainer.views.skin import SkinFigure, SkinView
 
-from .content_tree import edit, line_of
+from tests.content_tree import edit, line_of
 
 SKIN = "microneedling/en/skin.yml"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -12,9 +11,10 @@ from nbclient import NotebookClient
 from clinic_explainer.pages import blocks as pages
 from clinic_explainer.pages.facilitator import note_html
 
-from .content_tree import edit, line_of, load_error
+from tests.content_tree import edit, line_of, load_error
+from tests.paths import ROOT as ROOT_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = ROOT_DIR
 NOTEBOOKS = ROOT / "notebooks"
 FACILITATOR = "microneedling/en/facilitator.yml"
 

@@ -12,7 +12,7 @@ from clinic_explainer import content as content_mod
 from clinic_explainer.takehome.calendar import FILENAME, build_ics, calendar_days, data_link
 from clinic_explainer.models.timeline import RecoveryTimeline
 
-from .content_tree import edit
+from tests.content_tree import edit
 
 NY = ZoneInfo("America/New_York")
 TREATED = datetime(2026, 12, 2, 10, 30, tzinfo=NY)

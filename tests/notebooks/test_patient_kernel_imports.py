@@ -16,7 +16,7 @@ import clinic_explainer
 from clinic_explainer.serving.app import prepare_environment
 from clinic_explainer.serve import prerender_charts
 
-from .test_notebooks import NOTEBOOKS
+from tests.notebooks.test_notebooks import NOTEBOOKS
 
 HEAVY = ("matplotlib", "numpy", "PIL", "weasyprint", "jinja2", "segno", "icalendar")
 REPORT = f"import json, sys\nprint(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
