@@ -210,10 +210,6 @@ class TimelineChart:
                 "bottom": round(1 - float(y_bottom) / height, 4), "label": round(1 - float(y_label) / height, 4),
                 "align": align}
 
-    def invalidate(self) -> None:
-        """Forget the cached background (after changing a static artist)."""
-        self._background = None
-
     def save(self, path, **kwargs) -> None:
         self.fig.savefig(path, **kwargs)
 

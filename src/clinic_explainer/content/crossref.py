@@ -22,8 +22,15 @@ def check_refs(file: str, lines: Lines, refs: list[tuple[tuple, str]], known: se
                                     line_for(loc, lines)))
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
+    """White space folded to single spaces: how quotes are compared with the FAQ."""
     return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """Squashed, lower case, en dashes and curly apostrophes made plain: how facts and
+    definitions are looked for in a text (the one normaliser of the content checks)."""
+    return squash(text.replace("–", "-").replace("’", "'").lower())
 
 
 def abs_path(file: str) -> Path:
@@ -75,7 +82,7 @@ def check_explorers(parts: dict[str, Any], part_lines: dict[str, Lines], faq: di
                 source_ids, "source", problems)
     check_refs(skin_file, skin_lines, [(("needle", "faq"), skin.needle.faq)], faq_ids, "FAQ", problems)
     depth = f"{skin.needle.max_depth_mm:g} mm"
-    if skin.needle.faq in faq and depth not in _squash(faq[skin.needle.faq].body):
+    if skin.needle.faq in faq and depth not in squash(faq[skin.needle.faq].body):
         problems.append(Problem(skin_file, "needle.max_depth_mm",
                                 f"the FAQ section '{skin.needle.faq}' does not say '{depth}'",
                                 line_for(("needle", "max_depth_mm"), skin_lines)))
@@ -83,7 +90,7 @@ def check_explorers(parts: dict[str, Any], part_lines: dict[str, Lines], faq: di
     check_refs(quiz_file, quiz_lines, [(("questions", i, "faq"), q.faq) for i, q in enumerate(quiz.questions)],
                 faq_ids, "FAQ", problems)
     for i, q in enumerate(quiz.questions):
-        if q.faq in faq and _squash(q.passage) not in _squash(faq[q.faq].body):
+        if q.faq in faq and squash(q.passage) not in squash(faq[q.faq].body):
             field = f"questions[{i}].passage"
             line = line_for(("questions", i, "passage"), quiz_lines)
             if _missing_quote(faq[q.faq], faq_lines[faq[q.faq].file], quiz_file, line, field, q.passage,
@@ -103,8 +110,7 @@ def numbers(text: str) -> list[str]:
 
 
 def _has_words(text: str, words: str) -> bool:
-    norm = lambda t: " ".join(t.replace("–", "-").replace("’", "'").lower().split())  # noqa: E731
-    return norm(words) in norm(text)
+    return fold(words) in fold(text)
 
 
 def check_plain(parts: dict[str, Any], part_lines: dict[str, Lines], faq: dict[str, schema.FaqSection],

@@ -6,8 +6,8 @@ answer and its plain version, in each language), drafts waiting for clinic revie
 coming up. Besides loading (content.load), the check fails when:
 
 - a plain text we wrote (an "In short" version, a timeline card, a warning sign, aftercare,
-  a "What studies say" note) reads above grade 8 (English: Flesch-Kincaid or SMOG) or below
-  Fernández-Huerta 60 (Spanish, about grade 8);
+  a "What studies say" note) reads above grade 8 in its language's formula (readability.py:
+  English Flesch-Kincaid or SMOG, Spanish Fernández-Huerta), or the language has no formula;
 - a hard word from jargon.yml is used without its meaning right there, the first time;
 - a review date has passed;
 - the languages disagree: a section, phase or fact in one and not the other, or a number or
@@ -19,67 +19,16 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from clinic_explainer import content as content_mod
-from clinic_explainer.content.crossref import abs_path
+from clinic_explainer.content.crossref import abs_path, fold
 from clinic_explainer.content.files import read_yaml, rel_path
 from clinic_explainer.content.validation import line_for
 from clinic_explainer.quality import parity
+from clinic_explainer.quality.readability import REGISTRY, Score, formula_for, score
 from clinic_explainer.content.errors import ContentError, Problem, format_loc
-
-GRADE_LIMIT = 8       # fail above this US school grade (English plain texts)
-GRADE_GOAL = 6        # what we aim for
-EASE_LIMIT = 60       # Spanish: fail below this Fernández-Huerta ease (60-70 = about grade 8)
-EASE_GOAL = 70        # "bastante fácil", about grade 6
-
-
-def _textstat(locale: str):
-    import textstat  # 0.7.8 works offline (pyphen); later versions download NLTK data
-
-    textstat.set_lang("es" if locale.startswith("es") else "en_US")
-    return textstat
-
-
-@dataclass(frozen=True)
-class Score:
-    """Reading level of one text: English grades (FK, SMOG) or Spanish ease (FH, SP)."""
-
-    locale: str
-    a: float
-    b: float
-
-    @property
-    def spanish(self) -> bool:
-        return self.locale.startswith("es")
-
-    def too_hard(self) -> bool:
-        return self.a < EASE_LIMIT if self.spanish else max(self.a, self.b) > GRADE_LIMIT
-
-    def __str__(self) -> str:
-        if self.spanish:
-            return f"Fernández-Huerta {self.a:5.1f}, Szigriszt-Pazos {self.b:5.1f}"
-        return f"Flesch-Kincaid grade {self.a:4.1f}, SMOG {self.b:4.1f}"
-
-
-def score(texts: list[str] | str, locale: str) -> Score:
-    text = texts if isinstance(texts, str) else " ".join(t if t.rstrip().endswith((".", "?", "!")) else t + "."
-                                                         for t in texts)
-    ts = _textstat(locale)
-    try:
-        if locale.startswith("es"):
-            return Score(locale, ts.fernandez_huerta(text), ts.szigriszt_pazos(text))
-        return Score(locale, ts.flesch_kincaid_grade(text), ts.smog_index(text))
-    finally:
-        ts.set_lang("en_US")
-
-
-def reading_grade(texts: list[str]) -> float:
-    """Flesch-Kincaid grade of English texts (kept for callers of the earlier check)."""
-    return score(texts, "en").a
-
 
 # --- the texts a patient reads, by file and field ---------------------------------------------
 
@@ -129,7 +78,7 @@ def jargon_problems(c: content_mod.Content) -> list[Problem]:
             if not m:
                 continue
             window = low[max(0, m.start() - 80): m.end() + 100]
-            if not any(" ".join(d.lower().split()) in " ".join(window.split()) for d in term.defined_as):
+            if not any(fold(d) in fold(window) for d in term.defined_as):
                 problems.append(Problem(file, format_loc(loc), f"'{term.term}' is a hard word ({label}). The first "
                                         f"time you use it, explain it right there, e.g. '{term.term} ({term.plain})', "
                                         f"or write '{term.plain}' instead (jargon.yml).", _line(file, loc)))
@@ -149,8 +98,7 @@ def readability_problems(c: content_mod.Content) -> list[Problem]:
     for label, file, loc, text in plain_units(c):
         s = score(text if isinstance(text, list) else _md_plain(text), c.locale)
         if s.too_hard():
-            limit = f"Fernández-Huerta {EASE_LIMIT} or more" if s.spanish else f"grade {GRADE_LIMIT} or lower"
-            problems.append(Problem(file, format_loc(loc), f"too hard to read ({label}: {s}; needs {limit}). "
+            problems.append(Problem(file, format_loc(loc), f"too hard to read ({label}: {s}; needs {s.formula.need}). "
                                     "Use shorter sentences and shorter, everyday words.", _line(file, loc)))
     return problems
 
@@ -171,9 +119,7 @@ def section_rows(c: content_mod.Content) -> list[tuple[str, Score, Score | None]
 
 
 def report(c: content_mod.Content, today: date) -> list[str]:
-    lines = [f"  reading level, language '{c.locale}' (goal: "
-             + (f"Fernández-Huerta {EASE_GOAL}+, fails below {EASE_LIMIT})" if c.locale.startswith("es")
-                else f"grade {GRADE_GOAL} or lower, fails above {GRADE_LIMIT})")]
+    lines = [f"  reading level, language '{c.locale}' (goal: {formula_for(c.locale).goal})"]
     for sid, clinic, plain in section_rows(c):
         lines.append(f"    {sid:18} clinic's answer: {clinic}   in short: {plain}")
     for label, _, _, text in plain_units(c):
@@ -203,6 +149,12 @@ def check_all(root: Path | None, today: date) -> tuple[list[content_mod.Content]
             problems.extend(exc.problems)
             continue
         loaded.append(c)
+        if formula_for(loc) is None:  # the check cannot say whether patients can read it
+            problems.append(Problem(rel_path(c.root / "locales" / f"{loc}.yml"), "",
+                                    f"there is no reading-level formula for the language '{loc}' (known: "
+                                    f"{', '.join(sorted(REGISTRY))}). Add one to quality/readability.py."))
+            problems += jargon_problems(c) + review_problems(c, today)
+            continue
         problems += readability_problems(c) + jargon_problems(c) + review_problems(c, today)
     if len(locales) > 1:
         problems += parity.problems(default.root, default.procedure, default.locale,

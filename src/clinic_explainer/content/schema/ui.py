@@ -44,7 +44,6 @@ class TimelineStrings(Strict):
     calendar_ready: Text
     calendar_link: Text
     calendar_needs_date: Text
-    now_marker: Text
     hours: Text
     hour: Text
     days: Text
@@ -136,7 +135,6 @@ class UiStrings(Strict):
     language_name: Text
     date_format: Text
     date_format_year: Text
-    time_format: Text
     disclaimer: Text
     contact_heading: Text
     learn_heading: Text
@@ -151,11 +149,9 @@ class UiStrings(Strict):
     plain_review: Text
     language_switch: Text
     back_to_index: Text
-    skip_to_tool: Text
     contents_label: Text
     external_link: Text
     series_heading: Text
-    open_app: Text
     audience_patient: Text
     audience_staff: Text
     facilitator_heading: Text
