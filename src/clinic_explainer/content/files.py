@@ -4,6 +4,7 @@ A syntax mistake is put in words a nurse can act on, with the file and the line.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,23 @@ def yaml_in_words(exc: yaml.YAMLError, reason: str) -> str:
     return f"{reason}. Compare this line with the lines around it (spaces at the start, colons, quotes)."
 
 
+UNCLOSED_QUOTE = "a quotation mark (\") is opened but not closed. Add the closing quotation mark."
+_OPENS_QUOTE = re.compile(r'^\s*(?:-\s+)?(?:[\w.-]+:\s+)?(?:-\s+)?"')
+
+
+def unclosed_quote_line(text: str, error_line: int | None) -> int | None:
+    """The 0-based line, at or up to 3 lines above a syntax error, whose value opens a double
+    quote it does not close (YAML then reads on into the next lines and fails there)."""
+    if error_line is None:
+        return None
+    lines = text.split("\n")
+    for n in range(min(error_line, len(lines) - 1), max(-1, error_line - 4), -1):
+        line = lines[n]
+        if _OPENS_QUOTE.match(line) and (line.count('"') - line.count('\\"')) % 2 == 1:
+            return n
+    return None
+
+
 # libyaml's parser when PyYAML has it: a patient's kernel reads every content file at start,
 # and the pure-Python parser took about half of that kernel's start-up CPU time
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -85,7 +103,11 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, Lines]:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + first_line if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
-        raise ContentError([Problem(file, "", f"this is not valid YAML: {yaml_in_words(exc, reason)}", line)]) from None
+        words = yaml_in_words(exc, reason)
+        opened = unclosed_quote_line(text, mark.line if mark else None)
+        if opened is not None:  # the parser stops on a later line; the mistake is where the quote opened
+            line, words = opened + first_line, UNCLOSED_QUOTE
+        raise ContentError([Problem(file, "", f"this is not valid YAML: {words}", line)]) from None
     lines: Lines = {}
     if node is not None:
         _walk(node, (), lines, file, problems)

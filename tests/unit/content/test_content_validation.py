@@ -152,3 +152,12 @@ def test_check_command_exit_codes(tree, capsys):
     assert check.main([str(tree)]) == 1
     err = capsys.readouterr().err
     assert "FAILED" in err and "timeline.yml" in err and "phases[2].start_hours" in err
+
+
+def test_unclosed_quote_is_reported_on_its_own_line(tree):
+    # YAML reads on past the line into the next value and fails there; the nurse is sent to
+    # the line where the quotation mark was opened
+    edit(tree, "clinic.yml", 'phone: "555-0100"\n', 'phone: "555-0100\n')
+    msg = load_error(tree)
+    assert f"clinic.yml, line {line_of(tree, 'clinic.yml', 'phone: ')}: " in msg
+    assert "quotation mark" in msg and "not closed" in msg
