@@ -17,6 +17,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CONTENT_ENV = "CLINIC_EXPLAINER_CONTENT"      # another content/ folder (tests, a clinic's own)
 NOTEBOOKS_ENV = "CLINIC_EXPLAINER_NOTEBOOKS"  # another notebooks/ folder
 CACHE_ENV = "CLINIC_EXPLAINER_CACHE"          # the chart cache's folder
+DATA_ENV = "CLINIC_EXPLAINER_DATA"            # the folder of the SQLite database (records/)
+DATABASE_ENV = "CLINIC_EXPLAINER_DATABASE_URL"  # any SQLAlchemy URL, e.g. postgresql+psycopg://...
 
 
 def content_root() -> Path:
@@ -32,6 +34,16 @@ def cache_dir() -> Path:
         return Path(os.environ[CACHE_ENV])
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "clinic-explainer"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get(DATA_ENV, PROJECT_ROOT / "data"))
+
+
+def database_url() -> str:
+    """The training records' database: SQLite in data/ unless a URL is set (a hub on several
+    machines sets a PostgreSQL URL)."""
+    return os.environ.get(DATABASE_ENV) or f"sqlite:///{data_dir() / 'clinic.db'}"
 
 
 # --- the pages of the series (pages.yml ids and their notebooks) ------------------------------

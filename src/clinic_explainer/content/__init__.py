@@ -11,6 +11,7 @@ from clinic_explainer.content.loader import (
     STAFF_FILES,
     Content,
     content_root,
+    content_version,
     fingerprint,
     languages,
     load,
@@ -18,5 +19,5 @@ from clinic_explainer.content.loader import (
     notebooks_root,
 )
 
-__all__ = ["DATA_FILES", "STAFF_FILES", "Content", "ContentError", "Problem", "content_root", "fingerprint",
+__all__ = ["DATA_FILES", "STAFF_FILES", "Content", "ContentError", "Problem", "content_root", "content_version", "fingerprint",
            "languages", "load", "locales", "notebooks_root"]

@@ -7,6 +7,7 @@ one run of ``make check`` lists everything that needs fixing.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from clinic_explainer.content.errors import ContentError, Problem
 
 PACKAGE_ROOT = settings.PROJECT_ROOT
 from clinic_explainer.content.crossref import check_explorers, check_plain, check_refs
+from clinic_explainer.content.facts import check_facts
 from clinic_explainer.content.files import Lines, read_markdown, read_yaml, rel_path
 from clinic_explainer.content.validation import RUNTIME_PLACEHOLDERS, fill, fill_tree, line_for, validate
 
@@ -51,6 +53,7 @@ class Content:
     plain: schema.PlainFile
     evidence: schema.EvidenceFile
     jargon: schema.JargonFile
+    facts: schema.FactsFile | None = None  # facts.yml: what repeats a number of the FAQ
     languages: tuple[tuple[str, str], ...] = ()  # (locale, its language_switch text) of every language
 
     def link(self, notebook: str) -> str:
@@ -97,9 +100,14 @@ DATA_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "plain.yml": ("plain", schema.PlainFile),
     "evidence.yml": ("evidence", schema.EvidenceFile),
     "jargon.yml": ("jargon", schema.JargonFile),
+    "facts.yml": ("facts", schema.FactsFile),
 }
 # Staff-only files: a language may leave them out and use the clinic's default language's.
 STAFF_FILES = ("quiz.yml", "facilitator.yml")
+# Files a content folder may leave out (a procedure with no repeated facts).
+OPTIONAL_FILES = ("facts.yml",)
+# Files whose {names} are their own (a fact's numbers), not clinic settings.
+OWN_PLACEHOLDERS = ("facts.yml",)
 
 
 def _collect(problems: list[Problem], fn, *args):
@@ -128,7 +136,8 @@ def _load_ui(root: Path, locale: str, settings: dict[str, str]) -> schema.UiStri
 def _load_data(path: Path, model: type[BaseModel], settings: dict[str, str]):
     data, lines = read_yaml(path)
     problems: list[Problem] = []
-    data = fill_tree(data, settings, set(settings), rel_path(path), lines, (), problems, True)
+    if path.name not in OWN_PLACEHOLDERS:
+        data = fill_tree(data, settings, set(settings), rel_path(path), lines, (), problems, True)
     if problems:
         raise ContentError(problems)
     return validate(model, data, rel_path(path), lines), lines
@@ -155,6 +164,20 @@ def fingerprint(root: Path) -> tuple:
     """Names, sizes and times of the content files: an edited file invalidates the cache."""
     return tuple((str(p), st.st_mtime_ns, st.st_size) for p in sorted(root.rglob("*"))
                  if p.is_file() for st in [p.stat()])
+
+
+@lru_cache(maxsize=8)
+def _version(root: Path, stamp: tuple) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def content_version(root: Path | None = None) -> str:
+    """The hash of every content file (names and bytes): which words a trainee was trained on."""
+    root = (Path(root) if root else content_root()).resolve()
+    return _version(root, fingerprint(root))
 
 
 @lru_cache(maxsize=8)
@@ -194,6 +217,8 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
             options = [root / procedure / clinic.default_locale / name,
                        *sorted((root / procedure).glob(f"*/{name}"))]
             path = next((p for p in options if p.exists()), path)
+        if name in OPTIONAL_FILES and not path.exists():
+            continue
         loaded = _collect(problems, _load_data, path, model, settings)
         if loaded:
             parts[attr], part_lines[name] = loaded
@@ -228,6 +253,8 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
     if (base / "quiz.yml").exists():
         check_explorers(parts, part_lines, faq, source_ids, rel, problems, faq_lines)
     check_plain(parts, part_lines, faq, faq_lines, source_ids, rel, problems)
+    if "facts" in parts:
+        check_facts(parts, part_lines, faq, rel, problems)
     page_ids = {p.id for p in series.pages}
     check_refs(rel("facilitator.yml"), part_lines["facilitator.yml"],
                 [(("notes", i, "page"), n.page) for i, n in enumerate(parts["facilitator"].notes)], page_ids, "page", problems)

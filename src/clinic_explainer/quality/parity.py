@@ -21,7 +21,10 @@ from clinic_explainer.content.errors import ContentError, Problem, format_loc
 OWN_PER_LANGUAGE = {"review", "status", "reviewed_by", "last_reviewed", "next_review"}
 SKIP_FILES = {"jargon.yml"}
 # Words of the interface that name a format, not a fact.
-SKIP_KEYS = {"date_format", "language_name", "language_switch", "term", "defined_as"}
+SKIP_KEYS = {"date_format", "language_name", "language_switch", "term", "defined_as",
+             # a language lists the places of its own files that repeat a fact (staff files
+             # such as quiz.yml may be borrowed from the default language)
+             "used_in"}
 
 
 def _compare(a: Any, b: Any, path: tuple, file: str, lines, label: str, out: list[Problem]) -> None:
