@@ -47,14 +47,14 @@ def test_brotli_for_browsers_that_accept_it(voila_url):
 
 
 def test_static_files_compressed_once_are_served_whole_every_time(voila_url):
-    """The second brotli answer comes from the server's compressed-body cache (hooks.py):
+    """The second brotli answer comes from the server's compressed-body cache (serving/http/caching.py):
     it must be the same file, with a Content-Length that matches, and a HEAD still works."""
     import brotli
 
     import sys
     from pathlib import Path
 
-    from clinic_explainer.serving.hooks import STATIC_PREFIX
+    from clinic_explainer.serving.http.caching import STATIC_PREFIX
 
     # the widget client's largest chunk: many chunks of tornado's static handler (64 KB each)
     static = Path(sys.prefix) / "share/jupyter/voila/templates/base/static"
@@ -73,7 +73,7 @@ def test_static_files_compressed_once_are_served_whole_every_time(voila_url):
             bodies.append(body)
             bodies_headers.append(r.headers)
     assert all(brotli.decompress(b) == plain for b in bodies)
-    # from the second on, straight from memory (hooks.HotFileHandler): same headers as the first
+    # from the second on, straight from memory (http/caching.py HotFileHandler): same headers as the first
     first, hot = bodies_headers[0], bodies_headers[2]
     for name in ("Content-Type", "Etag", "Cache-Control", "Content-Security-Policy", "X-Content-Type-Options"):
         assert hot[name] == first[name], name
@@ -89,7 +89,7 @@ def test_static_files_compressed_once_are_served_whole_every_time(voila_url):
 
 
 def test_the_compressed_body_cache_keeps_within_its_size():
-    from clinic_explainer.serving.hooks import CompressedBodies
+    from clinic_explainer.serving.http.caching import CompressedBodies
 
     cache = CompressedBodies(max_bytes=100)
     for i in range(10):

@@ -1,4 +1,4 @@
-"""Security headers, privacy and error pages of the session's Voila server (serving/security.py)."""
+"""Security headers, privacy and error pages of the session's Voila server (serving/http/security.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from clinic_explainer.serving.security import script_hashes
+from clinic_explainer.serving.http.security import script_hashes
 
 pytestmark = pytest.mark.browser
 EXPLAINER = "voila/render/patient_explainer.ipynb"

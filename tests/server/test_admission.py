@@ -10,7 +10,8 @@ import urllib.request
 import pytest
 
 from clinic_explainer.content import load
-from clinic_explainer.serving import kernels, notice_page
+from clinic_explainer.serving import notices
+from clinic_explainer.serving.kernels import policy as kernels
 from clinic_explainer.serving.launcher import voila_command
 from tests.browser.servers import Server, free_port
 from tests.server.ws_attack import kernel_info_ok, open_page
@@ -31,7 +32,7 @@ def test_default_cap_follows_memory_and_the_pool_the_explainer():
 @pytest.mark.parametrize("kind", ["busy", "updating", "not_found", "error"])
 def test_notice_pages_are_branded_offline_and_script_free(kind):
     c = load()
-    html = notice_page.render(kind, c, "/")
+    html = notices.render(kind, c, "/")
     assert c.clinic.name in html and c.clinic.phone in html and "<script" not in html
     assert "http://" not in html.split("<main")[0] and "https://" not in html.split("<main")[0]
     if kind in ("busy", "updating"):

@@ -2,7 +2,8 @@
 
 ``ClinicVoila`` is Voila with three differences: its settings come from config/voila.py,
 the ``clinic`` template is found in jupyter_data/, and the application hooks (hooks.py) run
-on the tornado application before it listens. Every kernel runs in patient mode.
+on the tornado application before it listens (``listen``: listed in patches.py). Every
+kernel runs in patient mode.
 """
 
 from __future__ import annotations

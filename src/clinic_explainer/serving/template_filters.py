@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from clinic_explainer import content as content_mod
 
 # The language of the page being rendered (its ``?lang=``, or the language of the pool that
-# preheats it: pool.py), set by the page handler (kernels.py) in the rendering task's
+# preheats it: kernels/pool.py), set by the page handler (kernels/handler.py) in the rendering task's
 # context. Without it the server's content is the clinic's default language: a Spanish page
 # said <html lang="en"> and screen readers read it with an English voice.
 PAGE_LOCALE: ContextVar[str | None] = ContextVar("clinic_page_locale", default=None)

@@ -1,4 +1,4 @@
-"""The preheated pool's keeper (serving/pool.py) against a stand-in of Voila's kernel manager."""
+"""The preheated pool's keeper (serving/kernels/pool.py) against a stand-in of Voila's kernel manager."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from concurrent.futures import Future
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
-from clinic_explainer.serving.kernels import KernelPolicy
-from clinic_explainer.serving.pool import EXPLAINER, PoolKeeper
+from clinic_explainer.serving.kernels.policy import KernelPolicy
+from clinic_explainer.serving.kernels.pool import EXPLAINER, PoolKeeper
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=timezone.utc)
 

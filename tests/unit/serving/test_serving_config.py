@@ -4,6 +4,8 @@ from traitlets.config import PyFileConfigLoader
 
 from clinic_explainer.serving import hooks
 from clinic_explainer.serving.app import CONFIG_DIR
+from clinic_explainer.serving.http import compression
+from clinic_explainer.serving.http.templates import shared_template_code
 
 
 def test_every_setting_carries_its_reason():
@@ -23,7 +25,7 @@ def test_settings_file_loads_with_the_safety_settings():
 
 
 def test_compression_is_an_application_hook():
-    assert hooks.compress in hooks.APPLICATION_HOOKS
+    assert compression.compress in hooks.APPLICATION_HOOKS
 
 
 def test_a_stuck_cell_is_stopped():
@@ -67,15 +69,13 @@ def test_widget_json_carries_the_calm_words_not_a_second_copy_of_the_early_slide
 
 
 def test_page_templates_are_compiled_once_for_every_page():
-    """hooks.shared_template_code: a second page's exporter loads the compiled template
+    """http/templates.py shared_template_code: a second page's exporter loads the compiled template
     instead of compiling it again; an edited template is compiled anew."""
     from jinja2 import DictLoader, Environment
     from voila.exporter import VoilaExporter
 
-    from clinic_explainer.serving import hooks
-
-    hooks.shared_template_code(None, None)
-    cache = hooks.shared_template_code.cache
+    shared_template_code(None, None)
+    cache = shared_template_code.cache
     assert VoilaExporter()._create_environment().bytecode_cache is cache
     templates, compiled = {"page.j2": "Hello {{ name }}"}, []
 

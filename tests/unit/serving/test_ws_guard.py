@@ -1,4 +1,4 @@
-"""The websocket frame guard on crafted frames (no server: serving/ws_guard.py's checks and its handler wrapper)."""
+"""The websocket frame guard on crafted frames (no server: serving/http/ws_guard.py's checks and its handler wrapper)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from jupyter_server.services.kernels.connection.base import (
 from tornado.web import Application
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from clinic_explainer.serving import ws_guard
-from clinic_explainer.serving.ws_guard import V1_PROTOCOL, FrameRejected, check_frame
+from clinic_explainer.serving.http import ws_guard
+from clinic_explainer.serving.http.ws_guard import V1_PROTOCOL, FrameRejected, check_frame
 
 SECRET = b"2031-04-05 my-own-treatment-date"
 

@@ -20,7 +20,7 @@ c.VoilaExporter.filters = {
 # --- only the bytes a page needs -------------------------------------------------------------
 # the only federated extensions the pages use (not jupyterlab_pygments: no code is shown)
 c.VoilaConfiguration.extension_allowlist = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
-from clinic_explainer.serving.hooks import page_config  # noqa: E402
+from clinic_explainer.serving.http.caching import page_config  # noqa: E402
 # Voila's unversioned chunks are asked for under a versioned path, so they can be cached for good
 c.VoilaConfiguration.page_config_hook = page_config
 
@@ -28,23 +28,20 @@ c.VoilaConfiguration.page_config_hook = page_config
 c.MappingKernelManager.cull_idle_timeout = 1800    # a kernel idle 30 min is shut down
 c.MappingKernelManager.cull_interval = 120         # look for idle kernels every 2 min
 from clinic_explainer.serving.cell_timeout import cell_timeout  # noqa: E402
-# a stuck cell stops after 60 s (words: security.py); not the first cell, where a pooled
+# a stuck cell stops after 60 s (words: http/security.py); not the first cell, where a pooled
 # kernel waits for its visitor for as long as it sits in the pool
 c.VoilaExecutor.timeout_func = cell_timeout
-c.KernelRestarter.time_to_dead = 1.0               # a crashed kernel is noticed within 1 s (kernels.py shuts it down)
+c.KernelRestarter.time_to_dead = 1.0               # a crashed kernel is noticed within 1 s (kernels/gate.py shuts it down)
 c.MappingKernelManager.cull_connected = True       # an idle open tab too: its page says it paused (kernel-watch.js)
 
 # --- preheating (benchmarks/bench_serving.py: about a third faster to a rendered page) ---
 c.VoilaConfiguration.preheat_kernel = True         # keep executed kernels ready for first pages
-# one ready kernel for the pages patients open first; none for the others, so memory does
-# not grow with the number of notebooks. The explainer's pool is deeper: its size comes from
-# KernelPolicy.patient_pool (serving/pool.py: derived from the memory, refilled when calm)
-c.VoilaKernelManager.kernel_pools_config = {
-    "default": {"pool_size": 0},
-    "00_index.ipynb": {"pool_size": 1},
-    "patient_explainer.ipynb": {"pool_size": 1},
-    "03_recovery_timeline.ipynb": {"pool_size": 1},
-}
+from clinic_explainer.settings import POOLS  # noqa: E402
+# one ready kernel for the pages patients open first (settings.POOLS); none for the others, so
+# memory does not grow with the number of notebooks. The explainer's pool is deeper: its size comes
+# from KernelPolicy.patient_pool (serving/kernels/pool.py: derived from the memory, refilled when calm)
+c.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0},
+                                            **{notebook: {"pool_size": size} for notebook, size in POOLS.items()}}
 
 # --- the server ------------------------------------------------------------------------
 c.Voila.open_browser = False                       # a server, not a desktop app

@@ -1,7 +1,10 @@
 /* When the page's kernel is gone (closed by the server, culled after a long pause, crashed,
    server restarted), say so in words, switch the widgets off and offer to continue (reload),
    so the advice on screen is never stale without a word. Loaded in <head>, before voila.js
-   opens the kernel's websocket: it watches every kernel-channel socket the page opens. */
+   opens the kernel's websocket: it watches every kernel-channel socket the page opens.
+   Every word it shows comes from content/ through /clinic-notice.json (serving/http/assets.py),
+   fetched when the page loads (the server may be gone by the time they are needed) and again
+   at that moment if the first fetch failed; without them the notice is the reload button alone. */
 (function () {
   "use strict";
   var NativeWebSocket = window.WebSocket;
@@ -12,21 +15,22 @@
   var GRACE_MS = 1500;  /* the widget client reconnects within about a second after a blip */
   var DEAD = /"execution_state":\s*"(restarting|dead)"/;
   var decoder = window.TextDecoder ? new TextDecoder() : null;
-  var words = {
-    paused: "This page has paused. The tools below are switched off, so what they show may be out of date.",
-    "continue": "Continue",
-    call_us: ""
-  };
+  var words = null;
+  var RELOAD_SIGN = "\u21bb";  /* the button's face when no words could be fetched */
   var state = { open: 0, everOpened: false, shown: false, leaving: false, timer: null };
 
   var css = document.createElement("link");
   css.rel = "stylesheet";
   css.href = base + "clinic-static/notice.css";
   document.head.appendChild(css);
-  fetch(base + "clinic-notice.json", { credentials: "same-origin" })
-    .then(function (r) { return r.ok ? r.json() : null; })
-    .then(function (w) { if (w) { words = w; } })
-    .catch(function () { /* keep the built-in words */ });
+  function fetchWords(then) {
+    fetch(base + "clinic-notice.json", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (w) { if (w) { words = w; } })
+      .catch(function () { /* no words: the server is gone */ })
+      .then(function () { if (then) { then(); } });
+  }
+  fetchWords();
   window.addEventListener("pagehide", function () { state.leaving = true; });
   window.addEventListener("beforeunload", function () { state.leaving = true; });
 
@@ -48,21 +52,24 @@
     if (state.shown || state.leaving || state.open > 0 || !document.body) { return; }
     state.shown = true;
     disableWidgets();
+    if (words) { render(); } else { fetchWords(render); }
+  }
+
+  function render() {
+    var w = words || {};
     var box = document.createElement("div");
     box.className = "ce-paused";
     box.id = "ce-paused";
     box.setAttribute("role", "alert");
-    var p = document.createElement("p");
-    p.textContent = words.paused;
-    box.appendChild(p);
-    if (words.call_us) {
-      var call = document.createElement("p");
-      call.textContent = words.call_us;
-      box.appendChild(call);
-    }
+    [w.paused, w.call_us].forEach(function (text) {
+      if (!text) { return; }
+      var p = document.createElement("p");
+      p.textContent = text;
+      box.appendChild(p);
+    });
     var button = document.createElement("button");
     button.type = "button";
-    button.textContent = words["continue"];
+    button.textContent = w["continue"] || RELOAD_SIGN;
     button.addEventListener("click", function () { window.location.reload(); });
     box.appendChild(button);
     document.body.appendChild(box);

@@ -1,4 +1,4 @@
-"""The preheated pool: deep enough for a crowd, refilled when the server is calm.
+"""``PoolKeeper``: the preheated pool, deep enough for a crowd, refilled when the server is calm.
 
 A patient whose page takes a preheated kernel gets the executed page at once; one who does
 not waits for a kernel to start and run the notebook (about 1 CPU-second, and twenty at once
@@ -17,14 +17,15 @@ the crowd's pages are being served. The keeper instead:
 
 **One pool per language for the explainer.** A page's language comes from its address
 (``?lang=es``), which a preheated kernel cannot know; a kernel that waits for its visitor's
-request before running the page (request.py) leaves the whole page (120-odd widget models)
+request before running the page (session.asked_locale) leaves the whole page (120-odd widget models)
 to run while the visitor waits: in a crowd of 20 that was most of the kernels' and half of
 the server's CPU time. So the explainer's kernels are preheated *in* a language
 (``CLINIC_EXPLAINER_LOCALE``) and run the whole page before anyone asks: the clinic's
 default language gets ``patient_pool`` kernels, each other language a quarter of that (at
-least one), kept in ``km._pools`` under ``patient_explainer.ipynb?lang=es``. ``hand_out``
-gives a page a kernel of its own language, ready ones first; a page whose language's pool
-is empty starts a kernel of its own, which reads the language from the request.
+least one), kept in Voila's pools (``patches.pools_of``) under ``patient_explainer.ipynb?lang=es``.
+``hand_out`` (Voila's ``get_rendered_notebook``, patches.hand_out_with) gives a page a kernel
+of its own language, ready ones first; a page whose language's pool is empty starts a kernel
+of its own, which reads the language from the request.
 """
 
 from __future__ import annotations
@@ -32,16 +33,11 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from jupyter_server._tz import utcnow
-
-from clinic_explainer.settings import EXPLAINER_NOTEBOOK, lang_of_query
+from clinic_explainer.serving import patches
+from clinic_explainer.serving.template_filters import PAGE_LOCALE
+from clinic_explainer.settings import EXPLAINER_NOTEBOOK, LOCALE_ENV, lang_of_query
 
 EXPLAINER = EXPLAINER_NOTEBOOK
-
-
-def lang_of(url: str) -> str | None:
-    """The ``lang`` of a page's address (None when it has none)."""
-    return lang_of_query(urlsplit(url).query)
 
 
 def _healthy(future) -> bool:
@@ -54,12 +50,11 @@ class PoolKeeper:
         self.targets, self._full = {}, set()
         self.locale_of: dict[str, str] = {}  # pool key -> the language its kernels run the page in
         self.default_locale = None
-        if not hasattr(km, "fill_if_needed"):  # preheating off (--preheat_kernel=False): no pool
+        # Voila's refill, checked against broken content; from now on the keeper alone decides
+        # when to refill, on its next look (patches.take_over_pool_fill says in which order)
+        self._fill = patches.take_over_pool_fill(km, content_ok=lambda: not gate.watch.broken)
+        if self._fill is None:  # preheating off (--preheat_kernel=False): no pool
             return
-        self._fill = km.fill_if_needed  # Voila's (with the gate's broken-content check)
-        # Voila asks for a refill after each hand-out and the gate after a content change: the
-        # keeper decides when, on its next look
-        km.fill_if_needed = lambda *args, **kwargs: None
         config = km.kernel_pools_config
         default = config.get("default", {})
         self.targets = {nb: cfg.get("pool_size", 0) for nb, cfg in config.items() if nb != "default"}
@@ -71,7 +66,7 @@ class PoolKeeper:
                 key = self.key_for_locale(locale)
                 self.targets[key] = size if locale == self.default_locale else max(1, size // 4)
                 self.locale_of[key] = locale
-        km.get_rendered_notebook = self.hand_out
+        patches.hand_out_with(km, self.hand_out)
 
     def key(self, notebook: str | None, lang: str | None) -> str | None:
         """The pool a page of ``notebook`` in language ``lang`` takes its kernel from."""
@@ -87,7 +82,7 @@ class PoolKeeper:
         """Voila's ``get_rendered_notebook``, from the pool of the page's language; the keeper
         refills it later."""
         url = (extra_kernel_env_variables or {}).get("VOILA_REQUEST_URL", "")
-        key = self.key(notebook_name, lang_of(url))
+        key = self.key(notebook_name, lang_of_query(urlsplit(url).query))
         self.ready_first(key)
         pool = self.pools().get(key)
         if not pool:
@@ -100,7 +95,7 @@ class PoolKeeper:
         return content["task"], renderer.rendered_cache, content["kernel_id"]
 
     def pools(self) -> dict:
-        return getattr(self.km, "_pools", {})
+        return patches.pools_of(self.km)
 
     def ready_first(self, key: str | None) -> None:
         pool = self.pools().get(key)
@@ -120,9 +115,7 @@ class PoolKeeper:
         own, wanted = pools.get(notebook), config.get("pool_size", 0)
         pools[notebook] = pools.setdefault(key, [])
         config["pool_size"] = len(pools[key]) + 1
-        from clinic_explainer.serving.template_filters import PAGE_LOCALE
-
-        extra = {"CLINIC_EXPLAINER_LOCALE": self.locale_of[key]} if key in self.locale_of else {}
+        extra = {LOCALE_ENV: self.locale_of[key]} if key in self.locale_of else {}
         token = PAGE_LOCALE.set(self.locale_of.get(key))  # the preheat's render task inherits it
         try:
             self._fill(delay=0, notebook_name=notebook, extra_kernel_env_variables=extra)
@@ -147,9 +140,9 @@ class PoolKeeper:
                     self.log.warning("A preheated kernel for %s failed to start; another is started",
                                      notebook)
                 else:  # never culled while waiting for its visitor
-                    kernel = self.km._kernels.get(future.result()["kernel_id"])
+                    kernel = patches.kernel_of(self.km, future.result()["kernel_id"])
                     if kernel is not None:
-                        kernel.last_activity = utcnow()
+                        kernel.last_activity = patches.utcnow()
         for notebook, target in self.targets.items():
             pool = self.pools().get(notebook, [])
             full = len(pool) >= target and all(_healthy(f) for f in pool)

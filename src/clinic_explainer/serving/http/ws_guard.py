@@ -6,7 +6,8 @@ the frame itself and loop over it (``range(count)`` in ``deserialize_msg_from_ws
 freezes the event loop for every patient and eats memory until the machine dies
 (docs/upstream-bugs.md). ``check_frame`` rejects such frames in microseconds, whatever they
 declare; ``guard_application`` installs it on the kernel websocket handler of a built tornado
-application (an application hook, see hooks.py).
+application (an application hook, see ../hooks.py; the Voila methods it overrides are listed
+in ../patches.py).
 
 The two binary formats a client can send (read from jupyter_server/services/kernels/connection/base.py):
 
@@ -163,7 +164,7 @@ def guard_application(app, voila=None, max_bytes: int = MAX_MESSAGE_BYTES) -> in
     """
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-    from clinic_explainer.serving.routes import replace_handler
+    from clinic_explainer.serving.http.routes import replace_handler
 
     app.settings["websocket_max_message_size"] = max_bytes
     replaced = replace_handler(app, VoilaKernelWebsocketHandler, lambda cls: guarded(cls, max_bytes))

@@ -9,9 +9,12 @@
 - No identity cookie: jupyter_server gives every visitor a 30-day ``username-…`` cookie; it is
   dropped (Voila needs no identity; the ``_xsrf`` cookie is kept).
 - Error pages (404, 500, …) are replaced by the clinic's branded, offline page
-  (notice_page.py) and never carry a traceback; Voila's template-file handler answers path
+  (../notices.py, from the gate's last good content) and never carry a traceback; Voila's template-file handler answers path
   tricks (``/voila/templates/..``) with a clean 404 instead of a 500 and a traceback.
 - Cells that fail or time out say so in plain words with the clinic's phone.
+
+What of Voila and jupyter_server this reaches into (the lab template's inline scripts, the
+template-file handler, the identity provider) is listed in ../patches.py.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ import re
 
 from tornado.web import HTTPError, OutputTransform
 
-from clinic_explainer.serving import notice_page
+from clinic_explainer.serving import notices, patches
+from clinic_explainer.serving.http.routes import replace_handler
 
 POLICY = {
     "default-src": "'self'",
@@ -43,7 +47,7 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-# Voila's lab template ends every page with this inline script (it shows the rendered cells);
+# Voila's lab template (patches.INVENTORY) ends every page with this inline script (it shows the rendered cells);
 # on a streamed page it comes after the headers, so its hash is always allowed.
 VOILA_FINISH = b"\n  window.voila_finish();\n"
 # an executable inline script: no src, and no type or a JavaScript type
@@ -104,7 +108,7 @@ def make_transform(content_source):
             html = headers.get("Content-Type", "").startswith("text/html")
             if html and status_code >= 400 and status_code != 503 and b"ce-notice" not in chunk:
                 kind = "not_found" if status_code == 404 else "error"
-                chunk = notice_page.render(kind, content_source(), "/").encode()
+                chunk = notices.render(kind, content_source(), "/").encode()
                 headers["Content-Length"] = str(len(chunk))
                 headers["Content-Type"] = "text/html; charset=UTF-8"
                 self._replaced = True
@@ -135,15 +139,14 @@ def clean_template_paths(handler_class: type) -> type:
 
 
 def secure(app, voila) -> None:
-    """Application hook: headers, cookies, error pages, template paths, cell messages."""
+    """Application hook (after kernel_lifecycle, whose gate it reads): headers, cookies, error
+    pages, template paths, cell messages."""
     from voila.static_file_handler import TemplateStaticFileHandler
 
-    from clinic_explainer.serving.routes import replace_handler
-
-    gate = app.settings.get("clinic_gate")
+    gate = app.settings["clinic_gate"]
 
     def content():
-        return gate.watch.good if gate else notice_page._load()
+        return gate.watch.good
 
     app.transforms.insert(0, make_transform(content))  # before gzip: it reads the HTML
     # jupyter_server's own CSP header (frame-ancestors and a report-uri that answers 404)
@@ -151,10 +154,7 @@ def secure(app, voila) -> None:
     if not replace_handler(app, TemplateStaticFileHandler, clean_template_paths):
         raise RuntimeError("Voila's template file handler was not found")
     # no identity cookie: every visitor stays anonymous, nothing to recognise them by later
-    for provider in {id(p): p for p in (getattr(voila, "identity_provider", None),
-                                         app.settings.get("identity_provider")) if p}.values():
-        provider.set_login_cookie = lambda handler, user: None
+    patches.no_login_cookie(getattr(voila, "identity_provider", None), app.settings.get("identity_provider"))
     c = content()
     words = f"{c.text(c.ui.error_generic)} {c.text(c.ui.serving.call_us)}"
-    voila.config.VoilaExecutor.cell_error_instruction = words
-    voila.config.VoilaExecutor.cell_timeout_instruction = words
+    patches.cell_messages(voila, words)

@@ -1,0 +1,164 @@
+"""``Gate``: who gets a kernel (admission), and when a visitor's kernel is freed (the reaper).
+
+- **Admission.** Before a page starts (or takes) a kernel, ``verdict`` compares the live
+  kernels (plus pages being rendered) with the cap, and the machine's available memory with
+  a floor. Past either, the visitor gets the branded "busy" page (HTTP 503, the FAQ text and
+  the warning signs, no widgets) and the server logs one line. Nothing is restarted. While
+  the content is broken every page gets the "being updated" page instead.
+- **Reaping.** Voila's page asks for its kernel's shutdown on unload, which the server refuses
+  (no ``_xsrf``). Instead, every second the reaper shuts down a visitor's kernel whose last
+  websocket closed ``close_grace`` seconds ago (a tab closed, left or crashed), and one whose
+  page never connected within ``unconnected_timeout`` (a bot or a plain GET). A kernel that
+  crashed and was restarted empty is shut down too, so its page says so (static/kernel-watch.js).
+  Idle *open* tabs are culled by jupyter_server (``cull_connected`` in config/voila.py).
+- **Content edits.** A good edit empties the preheated pools at once (this very request
+  cannot take a stale kernel); the stale kernels are shut down in the background and the
+  keeper (pool.py) refills on its next look.
+"""
+
+from __future__ import annotations
+
+import time
+
+from tornado.ioloop import IOLoop
+
+from clinic_explainer.serving import patches
+from clinic_explainer.serving.kernels.policy import KernelPolicy, meminfo_mb
+from clinic_explainer.serving.kernels.watch import ContentWatch
+
+
+class Gate:
+    """Admission and reaping for one Voila process (see the module's docstring)."""
+
+    def __init__(self, voila, policy: KernelPolicy, watch: ContentWatch):
+        self.km, self.policy, self.watch, self.log = voila.kernel_manager, policy, watch, voila.log
+        self.visitors: dict[str, dict] = {}  # kernel id -> {"since", "connected", "closed_at"}
+        self.rendering = 0  # pages admitted and still being sent
+        self.starting = 0  # of those, pages that start a kernel of their own (no pooled one)
+        self.last_request = 0.0  # time.monotonic() of the last HTTP request of any kind (Activity)
+        self.keeper = None  # kernels.pool.PoolKeeper, set by kernel_lifecycle
+        self.refused = {"busy": 0, "updating": 0}
+        # (pooled kernels are handed out, and registered as visitors', by PoolKeeper.hand_out)
+        patches.wrap_kernel_manager(self.km, on_start=self._visitor, on_connect=self._connected,
+                                    on_shutdown=self._forget)
+
+    # --- kernels handed to visitors ------------------------------------------------------
+    def _visitor(self, kernel_id: str) -> None:
+        self.visitors[kernel_id] = {"since": time.monotonic(), "connected": False, "closed_at": None}
+        kernel = patches.kernel_of(self.km, kernel_id)
+        if kernel is not None:  # the idle clock starts now, not when the pool preheated it
+            kernel.last_activity = patches.utcnow()
+        # A crashed kernel is restarted empty under the same id: the page's widgets would stay
+        # on screen, dead, with stale advice. Shut it down instead, so the page says so.
+        self.km.add_restart_callback(kernel_id, lambda: self._restarted(kernel_id), "restart")
+
+    def _connected(self, kernel_id: str) -> None:
+        # seen at once: a page may connect and close between two looks of the reaper
+        if kernel_id in self.visitors:
+            self.visitors[kernel_id]["connected"] = True
+
+    def _forget(self, kernel_id: str) -> None:
+        self.visitors.pop(kernel_id, None)
+
+    def _restarted(self, kernel_id: str) -> None:
+        self.visitors.pop(kernel_id, None)
+        self.log.warning("Kernel %s died and was restarted empty: shut down, its page asks to reload", kernel_id)
+        # after the restart has settled: a shutdown in the middle of it fails
+        IOLoop.current().call_later(1.0, self._shutdown, kernel_id)
+
+    async def _shutdown(self, kernel_id: str) -> None:
+        try:
+            await self.km.shutdown_kernel(kernel_id)
+        except Exception as exc:  # already gone: nothing to free
+            self.log.info("Kernel %s was already gone: %r", kernel_id, exc)
+
+    def live(self) -> int:
+        return len(self.km.list_kernel_ids())
+
+    # --- admission -------------------------------------------------------------------------
+    def verdict(self, notebook_path: str | None, starts: bool = True) -> str | None:
+        """None to serve the page, or the notice to show instead ("busy", "updating").
+
+        ``starts``: the page would start a kernel of its own (none is waiting in the pool).
+        A page that takes a pooled kernel adds no kernel and no start: only a broken content
+        can turn it away."""
+        self.refresh_if_changed()
+        if self.watch.broken:
+            # A kernel started now, or preheated while the files changed, would run the broken
+            # files and show a developer error: the branded page instead, with the FAQ text
+            # of the last good content.
+            self.refused["updating"] += 1
+            return "updating"
+        if not starts:
+            return None
+        cap, live = self.policy.cap(), self.live() + self.starting
+        if live >= cap:
+            self.refused["busy"] += 1
+            self.log.warning("Busy page served: %d live kernels and pages starting, cap %d", live, cap)
+            return "busy"
+        if self.starting >= self.policy.starting_cap():
+            self.refused["busy"] += 1
+            self.log.warning("Busy page served: %d pages are starting a kernel, at most %d at once",
+                             self.starting, self.policy.starting_cap())
+            return "busy"
+        available = meminfo_mb("MemAvailable")
+        if available < self.policy.min_free_mb + self.policy.kernel_mb:
+            self.refused["busy"] += 1
+            self.log.warning("Memory guard: %.0f MB available, below %d MB; busy page served, nothing restarted",
+                             available, self.policy.min_free_mb + self.policy.kernel_mb)
+            return "busy"
+        return None
+
+    def refresh_if_changed(self) -> None:
+        """A content edit since the last look: a good one replaces the preheated kernels."""
+        if self.watch.changed() and not self.watch.broken:
+            self.refresh_pool()
+
+    def refresh_pool(self) -> None:
+        """Content changed: replace the preheated kernels so this very request shows the edit.
+
+        The pooled entries leave the pool at once (this request cannot take a stale one); they
+        are shut down in the background, and the keeper refills the pools on its next look.
+        """
+        pools = patches.pools_of(self.km)
+        stale = [future for pool in pools.values() for future in pool]
+        if not stale:
+            return
+        for pool in pools.values():
+            pool.clear()
+
+        async def refresh():
+            for future in stale:
+                try:
+                    kernel_id = (await future)["kernel_id"]
+                except Exception:  # a preheat that failed holds no kernel
+                    continue
+                await self._shutdown(kernel_id)
+            self.log.info("Content changed: %d preheated kernel(s) replaced.", len(stale))
+
+        IOLoop.current().add_callback(refresh)
+
+    # --- reaping ---------------------------------------------------------------------------
+    async def look(self) -> None:
+        """Every ``reap_interval``: free the kernels of closed pages, then care for the pool."""
+        await self.reap()
+        self.keeper.tick()
+
+    async def reap(self) -> None:
+        now = time.monotonic()
+        for kernel_id, state in list(self.visitors.items()):
+            if kernel_id not in self.km:
+                del self.visitors[kernel_id]
+                continue
+            if patches.connection_count(self.km, kernel_id) > 0:
+                state["connected"], state["closed_at"] = True, None
+                continue
+            if state["connected"]:
+                state["closed_at"] = state["closed_at"] or now
+                due, why = now - state["closed_at"] >= self.policy.close_grace, "its page was closed"
+            else:
+                due, why = now - state["since"] >= self.policy.unconnected_timeout, "its page never connected"
+            if due:
+                del self.visitors[kernel_id]
+                self.log.info("Kernel %s shut down: %s", kernel_id, why)
+                await self._shutdown(kernel_id)
