@@ -151,10 +151,10 @@ def explainer_server(tree: Path, preheat: bool, log: Path):
     argv = [sys.executable, "-c", launch, str(port), json.dumps(extra)]
     with Server(argv, env, f"http://127.0.0.1:{port}/", log, timeout=120) as server:
         if preheat:  # wait until the explainer's pool holds its executed kernels
-            # (Voila's line for the first; serving/pool.py's once the deep pool is full)
+            # (Voila's line for the first; the keeper's (serving/kernels/pool.py) once the deep pool is full)
             # (the clinic's language's pool: not "...?lang=es is full", which fills first)
-            full = (f"Preheated pool of {NOTEBOOK} is full" if (tree / "src/clinic_explainer/serving/pool.py").exists()
-                    else f"Kernel pool of {NOTEBOOK} is filled")
+            keeper = any((tree / "src/clinic_explainer/serving" / f).exists() for f in ("pool.py", "kernels/pool.py"))
+            full = f"Preheated pool of {NOTEBOOK} is full" if keeper else f"Kernel pool of {NOTEBOOK} is filled"
             deadline = time.monotonic() + 180
             while full not in log.read_text() and time.monotonic() < deadline:
                 time.sleep(0.5)
