@@ -8,14 +8,14 @@ range input, the readout, the card of each stop, the chart's background and the 
 The template's early.js moves them on each step without the kernel; textfirst.js later puts
 the live widget in this one's place, at the stop the patient chose. Parts that need the
 kernel (a patient's own dates, downloads) keep the calm "getting ready" words until then.
+The markup: the ``early_slider`` macro of templates/placeholder.html.j2.
 """
 
 from __future__ import annotations
 
-import base64
-import json
+from markupsafe import Markup
 
-from clinic_explainer.pages.html import esc, readout_html
+from clinic_explainer.pages.render import render_macro
 
 
 def early_slider_html(*, tool: str, label: str, stops: list[dict], cards: list[str], index: int,
@@ -25,20 +25,9 @@ def early_slider_html(*, tool: str, label: str, stops: list[dict], cards: list[s
     (``v`` spoken value, ``p`` the chart description's position words, marker geometry);
     ``alt`` the chart's description at ``index``, ``marker`` the CSS marker (its layer carries
     the description's template for the steps that follow); ``calm`` the tool's "getting
-    ready" words, kept for the widget client's fallback (serving/template_filters.py)."""
-    stop = stops[index]
-    image = (f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}" '
-             f'alt="{esc(alt)}">') if png else ""
-    return (
-        f'<div class="ce-placeholder ce-early" data-tool="{esc(tool)}" data-ce-calm="{esc(calm)}" '
-        f'data-ce-cards="{esc(json.dumps(cards))}">'
-        f'<div class="ce-early-slider"><label for="ce-early-{esc(tool)}">{esc(label)}</label>'
-        f'<input id="ce-early-{esc(tool)}" type="range" min="0" max="{len(stops) - 1}" step="1" '
-        f'value="{index}" aria-valuetext="{esc(stop["v"])}"></div>'
-        f"{readout_html(stops, index)}"
-        f'<div class="ce-early-card">{cards[index]}</div>'
-        f'<div class="ce-chart-stage">{image}{marker}</div>'
-        f"{caption}"
-        + (f'<p class="ce-early-wait" role="status">{esc(waiting)}</p>' if waiting else "") +
-        f"{tail}</div>"
-    )
+    ready" words, kept for the widget client's fallback (serving/template_filters.py);
+    ``cards``, ``marker``, ``caption`` and ``tail`` are HTML."""
+    return render_macro("placeholder.html.j2", "early_slider", tool=tool, label=label, stops=stops,
+                        cards=[Markup(card) for card in cards], index=index, png=png, alt=alt,
+                        marker=Markup(marker), caption=Markup(caption), calm=calm, waiting=waiting,
+                        tail=Markup(tail))

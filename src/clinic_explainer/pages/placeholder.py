@@ -8,7 +8,7 @@ the Voila template shows it until the live widget has rendered; JupyterLab shows
 from __future__ import annotations
 
 from clinic_explainer import content as content_mod
-from clinic_explainer.pages.html import esc
+from clinic_explainer.pages.render import render_macro
 
 
 def placeholder_html(tool: str, c=None) -> str:
@@ -18,5 +18,4 @@ def placeholder_html(tool: str, c=None) -> str:
 
 def calm_box(tool: str, words: str) -> str:
     """The labelled box itself: ``words`` in the page's language."""
-    return (f'<div class="ce-placeholder" data-tool="{esc(tool)}" role="status">'
-            f"<p>{esc(words)}</p></div>")
+    return render_macro("placeholder.html.j2", "calm_box", tool=tool, words=words)

@@ -13,16 +13,15 @@ time has passed are left out: a calendar file never adds events in the past.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from html import escape
 from zoneinfo import ZoneInfo
 
 from clinic_explainer.content import Content
 from clinic_explainer.models.timeline import DatedMilestone
+from clinic_explainer.pages.render import render_macro
 
 FILENAME = "recovery-dates.ics"
 MIME = "text/calendar"
@@ -112,12 +111,10 @@ def build_ics(items: Iterable[DatedMilestone], content: Content, now: datetime |
 
 def data_link(data: bytes, label: str, filename: str = FILENAME, mime: str = MIME) -> str:
     """An HTML download link carrying the file in the page itself."""
-    b64 = base64.b64encode(data).decode("ascii")
-    return (f'<a class="ce-download" download="{escape(filename)}" '
-            f'href="data:{mime};base64,{b64}">{escape(label)}</a>')
+    return render_macro("macros.html.j2", "data_link", data=data, label=label, filename=filename, mime=mime)
 
 
 def ready_html(ready: str, data: bytes, label: str, filename: str = FILENAME, mime: str = MIME) -> str:
     """'Your file is ready: <download link>' as the views show it after a click."""
-    return (f'<div class="ce"><p class="ce-message" role="status">{escape(ready)} '
-            f"{data_link(data, label, filename, mime)}</p></div>")
+    return render_macro("takehome.html.j2", "ready", ready=ready, data=data, label=label, filename=filename,
+                        mime=mime)

@@ -1,8 +1,9 @@
 """Names and types of the files the download buttons offer.
 
 Views import these when they load; the code that builds the files (handout/ with WeasyPrint,
-Jinja2, matplotlib and the QR code; calendar_export's iCalendar) is imported only when a
-patient presses a button, so a visit that never downloads does not pay for it in memory.
+matplotlib and the QR code; calendar.py's iCalendar) is imported only when a patient presses
+a button, so a visit that never downloads does not pay for it in memory. (Jinja2 is loaded
+anyway: every fragment of the page is a template, pages/render.py.)
 """
 
 PDF_MIME = "application/pdf"

@@ -1,7 +1,7 @@
 """The personal link the clinic sends after a treatment, and its QR code.
 
-``https://<public_url>/voila/render/patient_explainer.ipynb#treated=2026-12-02``: the date
-sits after ``#``, in the fragment, which browsers never send to a server, so it reaches no
+``https://<public_url>/voila/render/patient_explainer.ipynb#treated=2026-12-02`` (built in
+pages/urls.py, with every other address the pages use): the date sits after ``#``, in the fragment, which browsers never send to a server, so it reaches no
 server log. On the page, ``personal_link.js`` reads the fragment and fills the timeline's
 date picker, which opens the timeline at today for that patient.
 
@@ -21,20 +21,7 @@ from datetime import date
 import segno
 
 from clinic_explainer import content as content_mod
-
-EXPLAINER_PATH = "voila/render/patient_explainer.ipynb"
-FRAGMENT_KEY = "treated"
-
-
-def explainer_url(c) -> str:
-    if not c.clinic.public_url:
-        raise ValueError("clinic.yml has no public_url: set the explainer's public address first")
-    return c.clinic.public_url + EXPLAINER_PATH
-
-
-def personal_link(c, treated_on: date) -> str:
-    """The explainer's address with the treatment date in the fragment."""
-    return f"{explainer_url(c)}#{FRAGMENT_KEY}={treated_on.isoformat()}"
+from clinic_explainer.pages.urls import personal_link
 
 
 def qr_svg(data: str, scale: int = 3) -> str:

@@ -10,15 +10,30 @@ from __future__ import annotations
 import functools
 import logging
 
-from clinic_explainer.pages.html import esc
+from markupsafe import Markup
+
 from clinic_explainer.pages.placeholder import placeholder_html
+from clinic_explainer.pages.render import render_macro
 
 log = logging.getLogger(__package__)
 
 
 def message_html(text: str, warn: bool = False) -> str:
-    cls = "ce-message ce-warn" if warn else "ce-message"
-    return f'<div class="ce"><p class="{cls}" role="status">{esc(text)}</p></div>'
+    return render_macro("macros.html.j2", "message", text=text, warn=warn)
+
+
+def heading_html(text: str, level: int = 2, id: str = "") -> str:
+    """A view's heading in its own block."""
+    return render_macro("macros.html.j2", "heading", text=text, level=level, id=id)
+
+
+def caption_html(text: str) -> str:
+    return render_macro("macros.html.j2", "caption", text=text)
+
+
+def ce_html(body: str) -> str:
+    """HTML a view built, in the page's style scope (a ``ce`` block)."""
+    return render_macro("macros.html.j2", "ce", body=Markup(body))
 
 
 def guarded(step: str):

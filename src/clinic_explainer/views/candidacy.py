@@ -9,14 +9,17 @@ callback catches errors and shows the clinic's friendly message instead of a tra
 from __future__ import annotations
 
 import ipywidgets as w
+from markupsafe import Markup
 
 from clinic_explainer import content as content_mod
-from clinic_explainer.takehome.calendar import ready_html
 from clinic_explainer.models.candidacy import CandidacyExplorer, Guidance
+from clinic_explainer.pages.render import render_macro
+from clinic_explainer.pages.urls import faq_href
+from clinic_explainer.takehome.calendar import ready_html
 from clinic_explainer.takehome.downloads import LIST_FILENAME, PDF_MIME
-from clinic_explainer.views.base import guarded
-from clinic_explainer.pages.html import esc, ul
-from clinic_explainer.views.base import ReadyPlaceholder
+from clinic_explainer.views.base import ReadyPlaceholder, guarded, heading_html
+
+TEMPLATE = "candidacy.html.j2"
 
 
 def ticked_labels(model: CandidacyExplorer, c) -> list[str]:
@@ -34,35 +37,15 @@ def answer_rows(model: CandidacyExplorer, c) -> list[tuple[str, str]]:
 
 
 def ticked_html(model: CandidacyExplorer, c) -> str:
-    s = c.ui.candidacy
-    ticked, answers = ticked_labels(model, c), answer_rows(model, c)
-    out = f"<h3>{esc(s.ticked_heading)}</h3>{ul(ticked)}" if ticked else ""
-    if answers:
-        out += f"<h3>{esc(s.answers_heading)}</h3>" + ul(f"{q} {a}" for q, a in answers)
-    return out
+    return render_macro(TEMPLATE, "ticked", s=c.ui.candidacy, labels=ticked_labels(model, c),
+                        answers=answer_rows(model, c))
 
 
-def guidance_html(g: Guidance, c, model: CandidacyExplorer | None = None) -> str:
-    s = c.ui.candidacy
-    questions = {q.id: q.question for q in c.candidacy.contraindications}
-    parts = []
-    ticked = ticked_html(model, c) if model is not None else ""
-    if g.empty and not ticked:
-        parts.append(f"<p>{esc(s.nothing_yet)}</p>")
-    parts.append(ticked)
-    if g.faq:
-        links = "".join(f'<li><a href="{esc(link.href)}">{esc(link.title)}</a></li>' for link in g.faq)
-        parts.append(f"<h3>{esc(s.faq_heading)}</h3><ul>{links}</ul>")
-    if g.tell:
-        items = "".join(
-            f"<li>{esc(s.tell_unsure)} <em>{esc(questions[t.question_id])}</em> {esc(t.text)}</li>" if t.unsure
-            else f"<li>{esc(t.text)}</li>" for t in g.tell)
-        parts.append(f"<h3>{esc(s.tell_heading)}</h3><ul>{items}</ul>")
-    parts.append(f'<p class="ce-decider"><strong>{esc(g.decider)}</strong></p>'
-                 f'<p class="ce-next-step"><strong>{esc(g.next_step)}</strong></p>')
-    # a named region read on demand: as a live region it re-read the whole list after every tick
-    return (f'<div class="ce"><section class="ce-card ce-guidance" aria-label="{esc(s.result_heading)}">'
-            f"<h2>{esc(s.result_heading)}</h2>{''.join(parts)}</section></div>")
+def guidance_html(g: Guidance, c, model: CandidacyExplorer) -> str:
+    """The guidance for what ``model`` holds; its FAQ links point where ``model``'s page shows them."""
+    return render_macro(TEMPLATE, "guidance", s=c.ui.candidacy, g=g, ticked_html=Markup(ticked_html(model, c)),
+                        faq=[(faq_href(c, model.page_id, link.id), link.title) for link in g.faq],
+                        questions={q.id: q.question for q in c.candidacy.contraindications})
 
 
 class CandidacyView(ReadyPlaceholder, w.VBox):
@@ -103,19 +86,16 @@ class CandidacyView(ReadyPlaceholder, w.VBox):
         self._list = w.HTML()
         question_rows = []
         for q in c.candidacy.contraindications:
-            question_rows += [w.HTML(f'<div class="ce"><p class="ce-question" id="q-{esc(q.id)}">'
-                                     f"{esc(q.question)}</p></div>"), self._questions[q.id]]
-        heading = lambda text: w.HTML(f'<div class="ce"><h3>{esc(text)}</h3></div>')  # noqa: E731
+            question_rows += [w.HTML(render_macro(TEMPLATE, "question", q=q)), self._questions[q.id]]
+        heading = lambda text: w.HTML(heading_html(text, level=3))  # noqa: E731
         self.add_class("ce-widget")
         self.children = [
-            w.HTML(f'<div class="ce"><h2>{esc(s.heading)}</h2><p>{esc(s.intro)}</p>'
-                   f'<p class="ce-caption">{esc(s.privacy)}</p></div>'),
+            w.HTML(render_macro(TEMPLATE, "intro", s=s)),
             heading(s.concerns_heading), *self._concerns.values(),
             *([heading(s.areas_heading), *self._areas.values()] if self._areas else []),
             heading(s.questions_heading), *question_rows,
             self._result,
-            w.HTML(f'<div class="ce"><h3>{esc(s.own_questions_label)}</h3>'
-                   f'<p class="ce-caption">{esc(s.own_questions_help)}</p></div>'),
+            w.HTML(render_macro(TEMPLATE, "own_questions", s=s)),
             self.questions_box, self.list_button, self._list, self._message,
         ]
         self.questions_box.add_class("ce-own-questions")
@@ -155,7 +135,7 @@ class CandidacyView(ReadyPlaceholder, w.VBox):
     @guarded("list")
     def _on_list(self, button=None) -> None:
         """The list for the appointment as a PDF, built in memory and offered as a download."""
-        from clinic_explainer.takehome.handout import appointment_pdf  # WeasyPrint, Jinja2, matplotlib: on the click only
+        from clinic_explainer.takehome.handout import appointment_pdf  # WeasyPrint, matplotlib: on the click only
 
         c, s = self.content, self.content.ui.candidacy
         g = self.model.guidance()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipywidgets as w
 
 from clinic_explainer import content as content_mod
-from clinic_explainer.pages.html import esc
-from clinic_explainer.views.base import ReadyPlaceholder
+from clinic_explainer.pages.render import render_macro
+from clinic_explainer.views.base import ReadyPlaceholder, heading_html
 
 
 class StartHereView(ReadyPlaceholder, w.VBox):
@@ -23,7 +23,7 @@ class StartHereView(ReadyPlaceholder, w.VBox):
         self._result = w.HTML()
         self._choices.observe(self._update, names="value")
         self.add_class("ce-widget")
-        self.children = [w.HTML(f'<div class="ce"><h2 id="start-here">{esc(sh.question)}</h2></div>'), self._choices, self._result]
+        self.children = [w.HTML(heading_html(sh.question, id="start-here")), self._choices, self._result]
 
     def choose(self, label: str) -> None:
         self._choices.value = label
@@ -37,6 +37,5 @@ class StartHereView(ReadyPlaceholder, w.VBox):
         if choice is None:
             self._result.value = ""
             return
-        links = "".join(f'<li><a href="{esc(self.content.link(self.content.page(p).notebook))}">{esc(self.content.page(p).title)}</a>'
-                        f" &ndash; {esc(self.content.page(p).summary)}</li>" for p in choice.pages)
-        self._result.value = f'<div class="ce"><ul>{links}</ul></div>'
+        self._result.value = render_macro("start_here.html.j2", "result", c=self.content,
+                                          pages=[self.content.page(p) for p in choice.pages])

@@ -33,7 +33,7 @@ class PrintView(w.VBox):
 
     @guarded("print")
     def _on_print(self, button=None) -> None:
-        from clinic_explainer.takehome.handout import handout_pdf  # WeasyPrint, Jinja2, matplotlib: on the click only
+        from clinic_explainer.takehome.handout import handout_pdf  # WeasyPrint, matplotlib: on the click only
 
         h = self.content.ui.handout
         pdf = handout_pdf(self.content, paper=self.content.clinic.paper)

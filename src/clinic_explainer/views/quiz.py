@@ -11,49 +11,32 @@ import ipywidgets as w
 from IPython.display import HTML
 
 from clinic_explainer import content as content_mod
-from clinic_explainer.models.candidacy import faq_href
-from clinic_explainer.views.base import guarded
-from clinic_explainer.pages.html import esc
-from clinic_explainer.settings import is_training_mode
 from clinic_explainer.models.quiz import Feedback, QuizSession
-from clinic_explainer.views.base import ReadyPlaceholder
+from clinic_explainer.pages.render import render_macro
+from clinic_explainer.pages.urls import faq_href
+from clinic_explainer.settings import is_training_mode
+from clinic_explainer.views.base import ReadyPlaceholder, caption_html, guarded, heading_html
 
 PAGE_ID = "knowledge-check"
+TEMPLATE = "quiz.html.j2"
 
 
-def feedback_html(fb: Feedback, c, training: bool) -> str:
-    s = c.ui.quiz
-    verdict = s.correct if fb.correct else s.incorrect
-    right = "" if fb.correct else f"<p>{esc(c.text(s.right_answer, label=fb.right_option))}</p>"
-    teach = ""  # training: the teach-back prompt sits beside its question (teach_back_html)
-    cls = "ce-right" if fb.correct else "ce-wrong"
-    return (f'<div class="ce"><section class="ce-card ce-feedback {cls}" role="status" aria-live="polite">'
-            f'<p class="ce-phase"><strong>{esc(verdict)}</strong></p>{right}<p>{esc(fb.explanation)}</p>'
-            f"<p>{esc(c.text(s.from_faq, label=fb.faq_title))}</p><blockquote>{esc(fb.passage)}</blockquote>"
-            f"{teach}</section></div>")
+def feedback_html(fb: Feedback, c) -> str:
+    return render_macro(TEMPLATE, "feedback", c=c, fb=fb)
 
 
 def summary_html(session: QuizSession, c) -> str:
     s = c.ui.quiz
-    score = c.text(s.score, score=session.score, total=session.total)
-    review = session.to_review()
-    if review:
-        links = "".join(f'<li><a href="{esc(faq_href(c, PAGE_ID, sid))}">{esc(c.faq[sid].front.question)}</a></li>'
-                        for sid in review)
-        rest = f"<h3>{esc(s.review_heading)}</h3><ul class='ce-review'>{links}</ul>"
-    else:
-        rest = f"<p>{esc(s.all_right)}</p>"
-    return (f'<div class="ce"><section class="ce-card ce-score" role="status" aria-live="polite">'
-            f'<p class="ce-phase"><strong>{esc(score)}</strong></p>{rest}</section></div>')
+    review = [(faq_href(c, PAGE_ID, sid), c.faq[sid].front.question) for sid in session.to_review()]
+    return render_macro(TEMPLATE, "summary", s=s, score=c.text(s.score, score=session.score, total=session.total),
+                        review=review)
 
 
 def teach_back_html(prompt: str | None, progress: str, c) -> str:
     """The current question's teach-back prompt, for the trainer, beside the question."""
     if not prompt:
         return ""
-    s = c.ui.quiz
-    return (f'<div class="ce"><aside class="ce-notes ce-teach-back"><h3>{esc(s.teach_back_heading)}</h3>'
-            f'<p class="ce-caption">{esc(progress)}</p><p>{esc(prompt)}</p></aside></div>')
+    return render_macro(TEMPLATE, "teach_back", s=c.ui.quiz, prompt=prompt, progress=progress)
 
 
 def teach_back_prompts(c=None, training: bool | None = None) -> HTML:
@@ -64,11 +47,9 @@ def teach_back_prompts(c=None, training: bool | None = None) -> HTML:
     s = c.ui.quiz
     total = len(c.quiz.questions)
     # numbered as the quiz numbers its questions ("Question 2 of 19"), so they line up
-    items = "".join(f'<li><strong>{esc(c.text(s.progress, n=n, total=total))}:</strong> <em>{esc(q.prompt)}</em>'
-                    f"<br>{esc(q.teach_back)}</li>"
-                    for n, q in enumerate(c.quiz.questions, start=1) if q.teach_back)
-    return HTML(f'<div class="ce"><aside class="ce-notes ce-teach-back"><h2>{esc(s.teach_back_heading)}</h2>'
-                f'<ul class="ce-teach-list">{items}</ul></aside></div>')
+    prompts = [(c.text(s.progress, n=n, total=total), q.prompt, q.teach_back)
+               for n, q in enumerate(c.quiz.questions, start=1) if q.teach_back]
+    return HTML(render_macro(TEMPLATE, "teach_back_prompts", s=s, prompts=prompts))
 
 
 class QuizView(ReadyPlaceholder, w.VBox):
@@ -100,7 +81,7 @@ class QuizView(ReadyPlaceholder, w.VBox):
             row = w.HBox([question, self._teach])
             row.add_class("ce-quiz-row")
             question = row
-        self.children = [w.HTML(f'<div class="ce"><h2>{esc(s.heading)}</h2></div>'), question, self._feedback,
+        self.children = [w.HTML(heading_html(s.heading)), question, self._feedback,
                          self._message]
         self._safe(self._show_question)
 
@@ -153,10 +134,10 @@ class QuizView(ReadyPlaceholder, w.VBox):
             return
         q = session.current()
         progress = c.text(s.progress, n=session.position + 1, total=session.total)
-        self._progress.value = f'<div class="ce"><p class="ce-caption">{esc(progress)}</p></div>'
+        self._progress.value = caption_html(progress)
         if self.training:
             self._teach.value = teach_back_html(q.teach_back, progress, c)
-        self._prompt.value = f'<div class="ce"><p class="ce-question" id="quiz-prompt"><strong>{esc(q.prompt)}</strong></p></div>'
+        self._prompt.value = render_macro(TEMPLATE, "prompt", text=q.prompt)
         self._choices.options = session.options(q)
         self._choices.value = None
         self._choices.disabled = False
@@ -170,11 +151,11 @@ class QuizView(ReadyPlaceholder, w.VBox):
         if self.session.finished or self.session.answered:
             return
         if self._choices.index is None:
-            self._message.value = f'<p class="ce-message">{esc(self.content.ui.quiz.choose_first)}</p>'
+            self._message.value = render_macro(TEMPLATE, "choose_first", text=self.content.ui.quiz.choose_first)
             return
         fb = self.session.answer(self._choices.index)
         self._message.value = ""
-        self._feedback.value = feedback_html(fb, self.content, self.training)
+        self._feedback.value = feedback_html(fb, self.content)
         self._choices.disabled = True
         self._check.layout.display = "none"
         last = self.session.position == self.session.total - 1

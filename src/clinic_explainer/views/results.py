@@ -7,25 +7,14 @@ shows the typical slow build-up. Callbacks never raise into the page.
 
 from __future__ import annotations
 
-from clinic_explainer.pages.html import esc, ul
-from clinic_explainer.models.timeline import Answer, RecoveryTimeline, describe_duration, describe_weeks, phase_title
-from clinic_explainer.views.timeline import TimelineSliderView
+from clinic_explainer.models.timeline import Answer, RecoveryTimeline, describe_weeks, phase_title
+from clinic_explainer.pages.render import render_macro
+from clinic_explainer.views.timeline import TEMPLATE, TimelineSliderView, next_text
 
 
 def results_card_html(answer: Answer, c) -> str:
-    t = c.ui.timeline
-    if answer.next_phase is not None:
-        nxt = c.text(t.next_in, label=phase_title(answer.next_phase, c),
-                     duration=describe_duration(answer.hours_to_next, c))
-    else:
-        nxt = t.last_phase
-    return (
-        f'<div class="ce-card" role="region" aria-label="{esc(answer.phase.label)}">'
-        f'<p class="ce-phase">{esc(describe_weeks(answer.hours, c))}: {esc(phase_title(answer.phase, c))}</p>'
-        f"<h3>{esc(t.may_see)}</h3>{ul(answer.may_see)}"
-        f"<h3>{esc(t.whats_next)}</h3><p>{esc(nxt)}</p>"
-        f'<p class="ce-caveat">{esc(answer.caveat)}</p></div>'
-    )
+    return render_macro(TEMPLATE, "results_card", c=c, answer=answer, when=describe_weeks(answer.hours, c),
+                        phase_title=phase_title, next_text=next_text(answer, c))
 
 
 class ResultsView(TimelineSliderView):

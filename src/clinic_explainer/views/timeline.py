@@ -12,8 +12,6 @@ it is never written to disk and never logged (log lines name the failing step on
 
 from __future__ import annotations
 
-import logging
-
 from collections.abc import Callable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -25,11 +23,10 @@ from clinic_explainer import content as content_mod
 from clinic_explainer.takehome.calendar import build_ics, ready_html
 from clinic_explainer import settings
 from clinic_explainer.takehome.downloads import HANDOUT_FILENAME, PDF_MIME
-from clinic_explainer.views.base import guarded, message_html
-from clinic_explainer.pages.html import esc, readout_html, section, ul, with_phone_links
-from clinic_explainer.pages.blocks import red_flags_html
+from clinic_explainer.views.base import ReadyPlaceholder, caption_html, ce_html, guarded, message_html
+from clinic_explainer.pages.blocks import red_flags_section_html
 from clinic_explainer.pages.early_slider import early_slider_html
-from clinic_explainer.views.base import ReadyPlaceholder
+from clinic_explainer.pages.render import render_macro
 from clinic_explainer.models.timeline import (
     Answer,
     RecoveryTimeline,
@@ -41,31 +38,21 @@ from clinic_explainer.models.timeline import (
     hours_since,
 )
 
-log = logging.getLogger(__name__)
 WIDTH = w.Layout(width="100%", max_width="760px")
+TEMPLATE = "timeline.html.j2"
+
+
+def next_text(answer: Answer, c) -> str:
+    """'Next: Redness settles (12 to 48 hours), in about 6 hours', or the last phase's words."""
+    t = c.ui.timeline
+    if answer.next_phase is None:
+        return t.last_phase
+    return c.text(t.next_in, label=phase_title(answer.next_phase, c), duration=describe_duration(answer.hours_to_next, c))
 
 
 def card_html(answer: Answer, c) -> str:
-    t = c.ui.timeline
-    if answer.next_phase is not None:
-        nxt = c.text(t.next_in, label=phase_title(answer.next_phase, c),
-                     duration=describe_duration(answer.hours_to_next, c))
-    else:
-        nxt = t.last_phase
-    contact = "".join(
-        f'<li><strong>{esc(a.level.label)}:</strong> {esc(a.flag.text)}</li>' for a in answer.contact)
-    # what to do for each level named above, e.g. the clinic's number and the after-hours route
-    actions = "".join(f"<p>{esc(a.level.label)}: {with_phone_links(a.level.action, c.clinic.phone)}</p>"
-                      for a in {a.level.id: a for a in answer.contact}.values())
-    return (
-        f'<div class="ce-card" role="region" aria-label="{esc(answer.phase.label)}">'
-        f'<p class="ce-phase">{esc(describe_position(answer.hours, c))}: {esc(phase_title(answer.phase, c))}</p>'
-        f"<h3>{esc(t.may_see)}</h3>{ul(answer.may_see)}"
-        f"<h3>{esc(t.what_to_do)}</h3>{ul(answer.what_to_do)}"
-        f"<h3>{esc(t.whats_next)}</h3><p>{esc(nxt)}</p>"
-        f"<h3>{esc(t.contact_heading)}</h3><ul>{contact}</ul>{actions}"
-        f'<p class="ce-caveat">{esc(answer.caveat)}</p></div>'
-    )
+    return render_macro(TEMPLATE, "card", c=c, answer=answer, when=describe_position(answer.hours, c),
+                        phase_title=phase_title, next_text=next_text(answer, c))
 
 
 def dates_html(model: RecoveryTimeline, treated_at: datetime, c, today: date | None = None) -> str:
@@ -74,12 +61,12 @@ def dates_html(model: RecoveryTimeline, treated_at: datetime, c, today: date | N
     t = c.ui.timeline
     items = [c.text(t.dated_item, date=day_text(m.when.date(), c, today), label=m.text)
              for m in model.dated(treated_at) if m.kind in ("milestone", "follow-up")]
-    return f'<div class="ce">{section(t.your_dates, ul(items, "ce-dates"), "ce-your-dates", level=3)}</div>'
+    return render_macro(TEMPLATE, "dates", c=c, items=items)
 
 
 def chart_caption_html(c) -> str:
     """The visible caption; the chart's description is its image's alt (one text equivalent)."""
-    return f'<div class="ce"><p class="ce-caption">{esc(c.ui.timeline.chart_caption)}</p></div>'
+    return caption_html(c.ui.timeline.chart_caption)
 
 
 MARKER_ENV, MARKERS = settings.MARKER_ENV, settings.MARKERS
@@ -88,13 +75,7 @@ POSITION_TOKEN = "@@position@@"
 
 def marker_html(stop: dict, alt_template: str, label_text: str) -> str:
     """The CSS "you are here" marker over the background chart, placed for ``stop``."""
-    align = {"l": "ce-marker-l", "r": "ce-marker-r"}.get(stop["align"], "ce-marker-c")
-    line = (f'left:{stop["x"] * 100:.2f}%;top:{stop["top"] * 100:.2f}%;'
-            f'height:{(stop["bottom"] - stop["top"]) * 100:.2f}%')
-    label = f'left:{stop["x"] * 100:.2f}%;top:{stop["label"] * 100:.2f}%'
-    return (f'<div class="ce-marker-layer" aria-hidden="true" data-ce-alt="{esc(alt_template)}">'
-            f'<div class="ce-marker-line" style="{line}"></div>'
-            f'<div class="ce-marker-label {align}" style="{label}">{esc(label_text)}</div></div>')
+    return render_macro(TEMPLATE, "marker", stop=stop, alt_template=alt_template, label=label_text)
 
 
 class TimelineSliderView(ReadyPlaceholder, w.VBox):
@@ -139,7 +120,7 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
         self._stop_data = [self._stop(h) for h in stops]
         # the chart's description with the marker's words left open (the page fills them in)
         self._alt_template = chart_text.alt_text(c, self.model, POSITION_TOKEN)
-        self._readout = w.HTML(readout_html(self._stop_data, 0))
+        self._readout = w.HTML(render_macro("macros.html.j2", "readout", stops=self._stop_data, index=0))
         if self._snapshot is not None:
             self._image.value = self._snapshot.png  # the background, once
         self._slider.observe(self._on_slider, names="value")
@@ -248,8 +229,7 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
             self._chart.set_position(answer.hours)
         if self.marker == "kernel":
             self._image.value = self.chart.png()
-            self._overlay.value = (f'<div class="ce-marker-layer" aria-hidden="true" '
-                                   f'data-ce-alt="{esc(self.chart.alt_text())}"></div>')
+            self._overlay.value = render_macro(TEMPLATE, "kernel_marker", alt=self.chart.alt_text())
         elif not self._overlay.value:  # once: the page script moves it from here on
             stop = self._stop_data[self._slider.index]
             self._overlay.value = marker_html(stop, self._alt_template, self.content.ui.timeline.you_are_here)
@@ -271,7 +251,7 @@ class TimelineView(TimelineSliderView):
 
         self.date_picker = w.DatePicker(description=t.date_label, value=None, style=style)
         self.time_picker = w.TimePicker(description=t.time_label, value=None, style=style)
-        self._date_help = w.HTML(f'<div class="ce"><p class="ce-caption">{esc(t.date_help)}</p></div>')
+        self._date_help = w.HTML(caption_html(t.date_help))
         self._dates = w.HTML()
         self.calendar_button = w.Button(description=t.calendar_button, tooltip=t.calendar_button,
                                         layout=w.Layout(width="auto"))
@@ -279,8 +259,7 @@ class TimelineView(TimelineSliderView):
         self.handout_button = w.Button(description=t.handout_button, tooltip=t.handout_button,
                                        layout=w.Layout(width="auto"))
         self._handout = w.HTML()
-        self._red_flags = w.HTML(
-            f'<div class="ce">{section(t.all_warning_signs, red_flags_html(c), "ce-redflags")}</div>')
+        self._red_flags = w.HTML(ce_html(red_flags_section_html(c, t.all_warning_signs)))
 
         self.date_picker.observe(self._on_date, names="value")
         self.time_picker.observe(self._on_date, names="value")
@@ -379,7 +358,7 @@ class TimelineView(TimelineSliderView):
         if self.treated_at is None:
             self._handout.value = message_html(t.calendar_needs_date, warn=True)
             return
-        from clinic_explainer.takehome.handout import handout_pdf  # WeasyPrint, Jinja2, matplotlib: on the click only
+        from clinic_explainer.takehome.handout import handout_pdf  # WeasyPrint, matplotlib: on the click only
 
         pdf = handout_pdf(self.content, paper=self.content.clinic.paper, treated_at=self.treated_at,
                           today=self._now_aware().date())

@@ -8,52 +8,42 @@ disk, so a patient's personal handout never leaves the kernel's memory. Chromium
 to PDF would need a browser process per click inside the Voila kernel; ReportLab would mean
 a second layout language beside the HTML of the pages.
 
-Templates live in ``templates/`` and are rendered with autoescape on: every text from
-content/ is escaped; only HTML this package builds itself (Markdown of the FAQ, the SVGs)
-is marked safe.
+Templates: handout.html.j2 and appointment.html.j2 in pages/templates/, rendered through the
+package's one Jinja2 environment (pages/render.py) with autoescape on: every text from content/
+is escaped; only HTML this package builds itself (Markdown of the FAQ, the SVGs) is marked
+safe. The warning signs and the phases' titles come from the same macros as the pages'.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 
 import matplotlib
 from babel.dates import format_date
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from clinic_explainer import content as content_mod
 from clinic_explainer.charts.chart import FONT, TimelineChart
-from clinic_explainer.takehome.downloads import HANDOUT_FILENAME, LIST_FILENAME, PDF_MIME  # noqa: F401 (public here too)
+from clinic_explainer.models.timeline import RecoveryTimeline, day_text, phase_title
 from clinic_explainer.pages.html import markdown
-from clinic_explainer.takehome.link import explainer_url, personal_link, qr_svg
-from clinic_explainer.models.timeline import RecoveryTimeline, day_text
+from clinic_explainer.pages.render import colour_css, render
+from clinic_explainer.pages.urls import data_url, explainer_url, personal_link
+from clinic_explainer.takehome.link import qr_svg
 
 WARNING_SIGNS_FAQ = "warning-signs"
 PAPERS = {"a4": "A4", "letter": "letter"}
 CHART_SIZE = (9.0, 3.1)  # inches, drawn 175 mm wide: the chart's 14 pt text prints at about 10.7 pt
 
-_env = Environment(loader=PackageLoader("clinic_explainer.takehome.handout", "templates"),
-                   autoescape=select_autoescape(default=True, default_for_string=True),
-                   trim_blocks=True, lstrip_blocks=True)
-
-
-def environment() -> Environment:
-    """The Jinja2 environment of the page fragments (autoescape on)."""
-    return _env
 
 
 def _css(paper: str, c) -> str:
     css = resources.files(__package__).joinpath("print.css").read_text(encoding="utf-8")
-    col = c.clinic.colours
-    return (f"@page {{ size: {PAPERS[paper]}; }}\n"
-            f":root {{ --ce-primary: {col.primary}; --ce-accent: {col.accent}; "
-            f"--ce-background: {col.background}; }}\n{css}")
+    return f"@page {{ size: {PAPERS[paper]}; }}\n{colour_css(c.clinic.colours)}\n{css}"
 
 
 def chart_svg(c, size=CHART_SIZE) -> str:
@@ -67,7 +57,7 @@ def chart_svg(c, size=CHART_SIZE) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "handout",
                                 "font.family": "DejaVu Sans"}):
         chart.save(buf, format="svg", metadata={"Date": None, "Creator": None})
-    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return data_url(buf.getvalue(), "image/svg+xml")
 
 
 def faq_summary(c) -> list[tuple[str, Markup]]:
@@ -106,60 +96,59 @@ def personal_dates(c, treated_at: datetime, today: date) -> PersonalDates:
                          personal_link(c, treated_at.date()) if c.clinic.public_url else "")
 
 
-def handout_html(c=None, treated_at: datetime | None = None, today: date | None = None) -> str:
+def handout_html(c=None, treated_at: datetime | None = None, today: date | None = None,
+                 compact: bool = False) -> str:
+    """The handout's HTML; ``compact``: the smaller print style (see ``_pdf``)."""
     c = c or content_mod.load()
     today = today or date.today()
     last, nxt = latest_review(c)
     personal = personal_dates(c, treated_at, today) if treated_at is not None else None
     url = personal.link if personal and personal.link else explainer_url(c) if c.clinic.public_url else None
     qr = Markup(qr_svg(url)) if url else None
-    model = RecoveryTimeline(c)
-    levels = []
-    for level in c.red_flags.levels:
-        flags = [f.text for f in c.red_flags.flags if f.level == level.id]
-        if flags:
-            levels.append((level, flags))
-    return _env.get_template("handout.html.j2").render(
-        c=c, ui=c.ui, h=c.ui.handout, t=c.ui.timeline, lang=c.locale,
-        faq=faq_summary(c), chart=chart_svg(c), chart_alt=c.ui.timeline.chart_title, phases=model.phases, aftercare=c.aftercare.steps,
-        levels=levels, personal=personal, qr=qr,
+    return render(
+        "handout.html.j2",
+        c=c, h=c.ui.handout, t=c.ui.timeline, lang=c.locale, compact=compact,
+        faq=faq_summary(c), chart=chart_svg(c), chart_alt=c.ui.timeline.chart_title,
+        phases=RecoveryTimeline(c).phases, phase_title=phase_title, aftercare=c.aftercare.steps,
+        personal=personal, qr=qr,
         qr_caption=c.ui.handout.qr_personal if personal else c.ui.handout.qr_caption,
-        disclaimer=c.text(c.ui.disclaimer), contact_heading=c.text(c.ui.contact_heading),
+        disclaimer=c.text(c.ui.disclaimer),
         reviewed=c.text(c.ui.handout.reviewed, last_reviewed=format_date(last, format="d MMMM y", locale=c.locale),
                         next_review=format_date(nxt, format="d MMMM y", locale=c.locale)))
 
 
-def _pdf(html: str, paper: str, c, max_pages: int = 2) -> bytes:
-    """Lay out and write the PDF; if the words run past ``max_pages``, lay out once more
-    with the compact print style (smaller type and chart) rather than cut a page short."""
+def _pdf(html: Callable[[bool], str], paper: str, c, max_pages: int = 2) -> bytes:
+    """Lay out and write the PDF of ``html(compact)``; if the words run past ``max_pages``,
+    lay out once more with the compact print style (smaller type and chart) rather than cut a
+    page short."""
     from weasyprint import CSS, HTML  # imported on first use: about 0.5 s
 
     # WeasyPrint logs CSS it ignores at WARNING; keep its log free of page content anyway
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     css = [CSS(string=_css(paper, c))]
-    doc = HTML(string=html).render(stylesheets=css)
+    doc = HTML(string=html(False)).render(stylesheets=css)
     if len(doc.pages) > max_pages:
-        doc = HTML(string=html.replace("<body>", '<body class="compact">', 1)).render(stylesheets=css)
+        doc = HTML(string=html(True)).render(stylesheets=css)
     return doc.write_pdf()
 
 
 def handout_pdf(c=None, paper: str = "a4", treated_at: datetime | None = None, today: date | None = None) -> bytes:
     """The handout as PDF bytes (with the patient's dates when ``treated_at`` is given)."""
     c = c or content_mod.load()
-    return _pdf(handout_html(c, treated_at, today), paper, c)
+    return _pdf(lambda compact: handout_html(c, treated_at, today, compact), paper, c)
 
 
 def appointment_html(c, ticked: list[str], answers: list[tuple[str, str]], tell: list[str],
-                     faq: list[str], questions: str) -> str:
+                     faq: list[str], questions: str, compact: bool = False) -> str:
     s = c.ui.candidacy
-    return _env.get_template("appointment.html.j2").render(
-        c=c, s=s, lang=c.locale, ticked=ticked, answers=answers, tell=tell, faq=faq,
+    return render(
+        "appointment.html.j2", c=c, s=s, lang=c.locale, compact=compact, ticked=ticked, answers=answers, tell=tell, faq=faq,
         questions=[q.strip() for q in questions.splitlines() if q.strip()],
         decider=c.candidacy.decider, next_step=c.text(s.next_step),
-        disclaimer=c.text(c.ui.disclaimer), contact_heading=c.text(c.ui.contact_heading))
+        disclaimer=c.text(c.ui.disclaimer))
 
 
 def appointment_pdf(c, paper: str = "a4", **parts) -> bytes:
-    return _pdf(appointment_html(c, **parts), paper, c)
+    return _pdf(lambda compact: appointment_html(c, **parts, compact=compact), paper, c)
 
