@@ -56,10 +56,6 @@ class Content:
     facts: schema.FactsFile | None = None  # facts.yml: what repeats a number of the FAQ
     languages: tuple[tuple[str, str], ...] = ()  # (locale, its language_switch text) of every language
 
-    def link(self, notebook: str) -> str:
-        """A link to another page of the series that keeps this language."""
-        return notebook if self.locale == self.clinic.default_locale else f"{notebook}?lang={self.locale}"
-
     def other_languages(self) -> list[tuple[str, str]]:
         return [(loc, text) for loc, text in self.languages if loc != self.locale]
 

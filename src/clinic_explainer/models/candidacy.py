@@ -14,14 +14,14 @@ from clinic_explainer.content import Content
 
 Reply = Literal["yes", "no", "not-sure"]
 REPLIES: tuple[Reply, ...] = ("yes", "no", "not-sure")
-INDEX_NOTEBOOK = "00_index.ipynb"
 
 
 @dataclass(frozen=True)
 class FaqLink:
+    """An FAQ answer the guidance points to (its address: pages/urls.faq_href)."""
+
     id: str
     title: str
-    href: str
 
 
 @dataclass(frozen=True)
@@ -46,16 +46,6 @@ class Guidance:
         """Plain text of the guidance in reading order; the last line is the next step."""
         out = [link.title for link in self.faq] + [t.text for t in self.tell]
         return out + [self.decider, self.next_step]
-
-
-def faq_href(c: Content, page_id: str, faq_id: str) -> str:
-    """A link to an FAQ section: on this page if it shows it, else on the first page that does."""
-    if faq_id in c.page(page_id).faq:
-        return f"#faq-{faq_id}"
-    for page in c.series.pages:
-        if faq_id in page.faq and page.notebook != INDEX_NOTEBOOK and "patient" in page.audience:
-            return f"{c.link(page.notebook)}#faq-{faq_id}"
-    return f"{c.link(c.page('index').notebook)}#faq-{faq_id}" if faq_id in c.page("index").faq else f"#faq-{faq_id}"
 
 
 @dataclass
@@ -116,6 +106,6 @@ class CandidacyExplorer:
             if reply in ("yes", "not-sure"):
                 wanted.update(q.faq)
                 tell.append(Tell(q.id, q.tell_dermatologist, reply == "not-sure"))
-        links = [FaqLink(sid, c.faq[sid].front.question, faq_href(c, self.page_id, sid))
+        links = [FaqLink(sid, c.faq[sid].front.question)
                  for sid in c.faq if sid in wanted]  # FAQ order, not tick order
         return Guidance(faq=links, tell=tell, decider=cand.decider, next_step=c.text(c.ui.candidacy.next_step))
