@@ -237,8 +237,17 @@ def phase_span(phase: Phase, content: Content, last: bool = False) -> str:
     start, end = phase.start_hours / size, phase.end_hours / size
     if start == round(start) and end == round(end):
         return content.text(t.span_range, start=f"{start:g}", end=f"{end:g}", unit=getattr(t, unit))
-    return content.text(t.span_range, start=describe_duration(phase.start_hours, content),
-                        end=describe_duration(phase.end_hours, content), unit="").strip()
+    return content.text(t.span_range, start=_span_end(phase.start_hours, content),
+                        end=_span_end(phase.end_hours, content), unit="").strip()
+
+
+def _span_end(hours: float, content: Content) -> str:
+    """One end of a phase's span: whole weeks read as weeks ('1 week to 3 months', not '7 days')."""
+    if HOURS_PER_WEEK <= hours < 8 * HOURS_PER_WEEK and hours % HOURS_PER_WEEK == 0:
+        n = int(hours // HOURS_PER_WEEK)
+        t = content.ui.timeline
+        return t.week if n == 1 else content.text(t.weeks, n=n)
+    return describe_duration(hours, content)
 
 
 def day_text(d: date, content: Content, today: date | None = None) -> str:

@@ -167,3 +167,23 @@ def test_describe_duration_reads_plainly(content):
     assert describe_duration(3 * 168, content) == "3 weeks"
     assert describe_duration(3 * 730.5, content) == "3 months"
     assert describe_position(0, content) == content.ui.timeline.start
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_no_stop_before_a_few_months_says_complete_results(locale):
+    """Issue 16: the FAQ says smoother skin "within 1-2 weeks" and complete results "a few months
+    after"; at 3 and 4 weeks the slider said "Complete results (from 2 weeks)"."""
+    from clinic_explainer import content as content_mod
+
+    c = content_mod.load(locale=locale)
+    model = RecoveryTimeline(c)
+    few_months = next(f for f in c.facts.facts if f.id == "complete-results").means_hours[0]
+    for hours in sorted(set(model.stops()) | set(model.result_stops())):
+        phase = model.at(hours).phase
+        if hours < few_months:
+            assert phase.id != "full-results", f"{hours} h is called complete results"
+    assert model.at(3 * 168).phase.id == model.at(4 * 168).phase.id == "smoother-skin"
+    # the milestones and the calendar's dates follow the same phases
+    full = next(p for p in model.phases if p.id == "full-results")
+    assert full.start_hours >= few_months
+    assert all(m.at_hours >= few_months for m in c.timeline.milestones if "few months" in m.text or "unos meses" in m.text)

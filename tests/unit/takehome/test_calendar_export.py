@@ -106,6 +106,8 @@ def test_follow_up_only_where_the_content_asks(content, tmp_path):
     root = tmp_path / "content"
     shutil.copytree(content.root, root)
     edit(root, "microneedling/en/red_flags.yml", "    follow_up_at_hours: 48\n", "")
+    edit(root, "microneedling/en/facts.yml",  # the fact no longer has that copy to check
+         '      - {file: red_flags.yml, field: "flags[redness-lasting].follow_up_at_hours", is: end}\n', "")
     plain = content_mod.load(root)
     assert flag.text not in ics_for(plain, RIGHT_AFTER).decode().replace("\r\n ", "")
 

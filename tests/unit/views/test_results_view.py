@@ -10,9 +10,15 @@ def test_results_slider_moves_card_and_chart(content):
     assert phases[0].label in first_card and content.timeline.caveat in first_card
     view.hours = 2 * 168
     assert view.hours == 336
-    assert "2 weeks" in view.card and phases[4].label in view.card
+    # the FAQ: smoother skin within 1-2 weeks, complete results only a few months after
+    assert f'<p class="ce-phase">2 weeks: {phases[3].label} (' in view.card
+    for text in phases[3].may_see:
+        assert text in view.card
+    view.hours = 13 * 168  # "3 months"
+    assert f'<p class="ce-phase">3 months: {phases[4].label} (' in view.card
     for text in phases[4].may_see:
         assert text in view.card
+    view.hours = 336
     # the chart's PNG is the fixed background; the page moves the marker (client marker)
     assert view.card != first_card and view.chart_png == first_png
     assert view.chart.position == 336
