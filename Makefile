@@ -7,7 +7,7 @@ PORT ?= 8866
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup chromium nginx print-libs serve lab check test test-fast figures handout link bench strip clean
+.PHONY: setup chromium nginx print-libs serve lab check test test-fast figures handout link training-report bench strip clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ handout: setup print-libs
 link: setup
 	@test -n "$(DATE)" || { echo "usage: make link DATE=YYYY-MM-DD"; exit 2; }
 	@$(PY) -m clinic_explainer.takehome.link "$(DATE)"
+
+## training-report: the training log (CSV) and each finished trainee's certificate (PDF), into training-report/
+training-report: setup print-libs
+	$(PY) -m clinic_explainer.report training-report
 
 ## bench: speed benchmarks (kept apart from the tests)
 bench: setup chromium

@@ -14,6 +14,17 @@ def chart_cache_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def records_dir(tmp_path_factory):
+    """A training database of the test run's own (records/): tests never write to data/.
+    Set in os.environ, so kernels and servers started by tests use it too."""
+    path = tmp_path_factory.mktemp("records")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CLINIC_EXPLAINER_DATA", str(path))
+        mp.delenv("CLINIC_EXPLAINER_DATABASE_URL", raising=False)
+        yield path
+
+
+@pytest.fixture(scope="session", autouse=True)
 def small_patient_pool():
     """Servers started by tests preheat one explainer kernel, not the twenty `make serve` keeps
     on this machine (each costs about a CPU-second to start); tests of the deep pool set it."""

@@ -152,9 +152,24 @@ class PageSession:
         return ResultsView(self.content)
 
     def quiz(self):
+        """The knowledge check; in training mode with the trainee's record above it."""
         from clinic_explainer.views.quiz import QuizView
 
-        return QuizView(self.content, training=self.training)
+        if not self.training:
+            return QuizView(self.content, training=False)
+        import ipywidgets as w
+
+        from clinic_explainer.content import content_version
+        from clinic_explainer.views.training import TrainingRecorder
+
+        recorder = TrainingRecorder(self.content, content_version(self.content.root))
+        return w.VBox([recorder, QuizView(self.content, training=True, recorder=recorder)])
+
+    def class_view(self):
+        """The trainer's live view of the room (staff only: empty words in patient mode)."""
+        from clinic_explainer.views.training import ClassView
+
+        return ClassView(self.content, training_mode=self.training)
 
     def teach_back(self) -> HTML:
         from clinic_explainer.views.quiz import teach_back_prompts

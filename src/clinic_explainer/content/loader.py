@@ -53,7 +53,7 @@ class Content:
     plain: schema.PlainFile
     evidence: schema.EvidenceFile
     jargon: schema.JargonFile
-    facts: schema.FactsFile | None = None  # facts.yml: what repeats a number of the FAQ
+    facts: schema.FactsFile  # facts.yml: every place that repeats a number of the FAQ
     languages: tuple[tuple[str, str], ...] = ()  # (locale, its language_switch text) of every language
 
     def other_languages(self) -> list[tuple[str, str]]:
@@ -100,8 +100,6 @@ DATA_FILES: dict[str, tuple[str, type[BaseModel]]] = {
 }
 # Staff-only files: a language may leave them out and use the clinic's default language's.
 STAFF_FILES = ("quiz.yml", "facilitator.yml")
-# Files a content folder may leave out (a procedure with no repeated facts).
-OPTIONAL_FILES = ("facts.yml",)
 # Files whose {names} are their own (a fact's numbers), not clinic settings.
 OWN_PLACEHOLDERS = ("facts.yml",)
 
@@ -213,8 +211,6 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
             options = [root / procedure / clinic.default_locale / name,
                        *sorted((root / procedure).glob(f"*/{name}"))]
             path = next((p for p in options if p.exists()), path)
-        if name in OPTIONAL_FILES and not path.exists():
-            continue
         loaded = _collect(problems, _load_data, path, model, settings)
         if loaded:
             parts[attr], part_lines[name] = loaded
@@ -249,8 +245,7 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
     if (base / "quiz.yml").exists():
         check_explorers(parts, part_lines, faq, source_ids, rel, problems, faq_lines)
     check_plain(parts, part_lines, faq, faq_lines, source_ids, rel, problems)
-    if "facts" in parts:
-        check_facts(parts, part_lines, faq, rel, problems)
+    check_facts(parts, part_lines, faq, rel, problems)
     page_ids = {p.id for p in series.pages}
     check_refs(rel("facilitator.yml"), part_lines["facilitator.yml"],
                 [(("notes", i, "page"), n.page) for i, n in enumerate(parts["facilitator"].notes)], page_ids, "page", problems)

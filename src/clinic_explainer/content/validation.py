@@ -15,7 +15,7 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Placeholders the interface strings fill in at run time (in addition to clinic settings).
 RUNTIME_PLACEHOLDERS = {
     "n", "label", "duration", "stages", "position", "reviewed_by", "last_reviewed",
-    "next_review", "score", "total", "date", "depth", "level", "flag", "start", "end", "unit",
+    "next_review", "score", "total", "date", "depth", "level", "flag", "start", "end", "unit", "name", "reason",
 }
 _TYPE_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "date", "constrained-str"}
 

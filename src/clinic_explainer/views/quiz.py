@@ -55,9 +55,11 @@ def teach_back_prompts(c=None, training: bool | None = None) -> HTML:
 class QuizView(ReadyPlaceholder, w.VBox):
     placeholder = "quiz"
 
-    def __init__(self, content=None, training: bool | None = None, **kwargs):
+    def __init__(self, content=None, training: bool | None = None, recorder=None, **kwargs):
         super().__init__(**kwargs)
         self.training = is_training_mode() if training is None else training
+        # the trainee's record (views/training.TrainingRecorder), training mode only
+        self.recorder = recorder if self.training else None
         self.content = content or content_mod.load()
         self.session = QuizSession(self.content)
         s = self.content.ui.quiz
@@ -153,9 +155,12 @@ class QuizView(ReadyPlaceholder, w.VBox):
         if self._choices.index is None:
             self._message.value = render_macro(TEMPLATE, "choose_first", text=self.content.ui.quiz.choose_first)
             return
+        chosen = self._choices.options[self._choices.index]
         fb = self.session.answer(self._choices.index)
         self._message.value = ""
         self._feedback.value = feedback_html(fb, self.content)
+        if self.recorder is not None:
+            self.recorder.answered(fb.question.id, str(chosen[0] if isinstance(chosen, tuple) else chosen), fb.correct)
         self._choices.disabled = True
         self._check.layout.display = "none"
         last = self.session.position == self.session.total - 1
@@ -165,11 +170,15 @@ class QuizView(ReadyPlaceholder, w.VBox):
 
     def _on_next(self) -> None:
         self.session.next()
+        if self.session.finished and self.recorder is not None:
+            self.recorder.finished()
         self._show_question()
         if not self.session.finished:
             self._choices.focus()
 
     def _on_restart(self) -> None:
         self.session.restart()
+        if self.recorder is not None:
+            self.recorder.restarted()
         self._show_question()
         self._choices.focus()

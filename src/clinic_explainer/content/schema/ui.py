@@ -163,6 +163,7 @@ class UiStrings(Strict):
     candidacy: CandidacyStrings
     skin: SkinStrings
     quiz: QuizStrings
+    training: TrainingStrings
     facilitator: FacilitatorStrings
     handout: HandoutStrings
 
@@ -232,6 +233,38 @@ class QuizStrings(Strict):
     review_heading: Text
     all_right: Text
     teach_back_heading: Text
+
+
+class TrainingStrings(Strict):
+    """Words of the training record (JupyterLab), the class view and the certificate: staff only."""
+
+    record_heading: Text
+    name_label: Text
+    name_hint: Text
+    save: Text
+    hub_user: Text
+    type_name: Text
+    saved: Text
+    not_saved: Text
+    staff_only: Text
+    class_heading: Text
+    class_intro: Text
+    trainee: Text
+    started: Text
+    finished: Text
+    score: Text
+    not_finished: Text
+    none_yet: Text
+    chart_axis: Text
+    chart_alt: Text
+    most_missed: Text
+    faq_says: Text
+    teach_back: Text
+    log_link: Text
+    certificate_link: Text
+    certificate_title: Text
+    certificate_line: Text
+    certificate_version: Text
 
 
 class FacilitatorStrings(Strict):
