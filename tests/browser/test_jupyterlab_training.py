@@ -88,3 +88,52 @@ def test_knowledge_check_in_jupyterlab_shows_trainer_notes(desktop_page, lab_url
     page.wait_for_timeout(500)
     saved = (root / "05_knowledge_check.ipynb").read_text()
     assert saved == (notebooks_root() / "05_knowledge_check.ipynb").read_text()
+
+
+def _run_notebook(page, url: str) -> None:
+    page.goto(url + "?reset")  # this notebook only (Lab would reopen the last one beside it)
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext.session", timeout=90_000)
+    page.wait_for_function("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
+                           timeout=90_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+                           ".every(p => /\\[\\d+\\]/.test(p.textContent))", timeout=120_000)
+
+
+def test_two_trainees_on_one_machine_and_the_class_view(desktop_page, lab_url, content):
+    """Issue 17 on one machine: each trainee types a name once, answers are saved to SQLite as
+    they go (no set-up step), and the trainer's class view shows both, the chart and the
+    question the room missed most."""
+    page = desktop_page
+    url, root = lab_url
+    ui, questions = content.ui, content.quiz.questions
+    for trainee, rights in (("Ana Trainee", (False, True)), ("Ben Trainee", (False, False))):
+        copy = root / f"05_knowledge_check_{trainee.split()[0].lower()}.ipynb"  # a kernel each
+        shutil.copy(root / "05_knowledge_check.ipynb", copy)
+        _run_notebook(page, url + f"lab/tree/{copy.name}")
+        record = page.locator(".ce-training-record")
+        record.locator("input[type='text']").fill(trainee)
+        record.get_by_role("button", name=ui.training.save).click()
+        page.get_by_text(ui.training.type_name).wait_for(state="detached", timeout=20_000)
+        for q, right in zip(questions, rights):
+            radios = page.locator(".ce-quiz input[type='radio']")
+            wrong = next(j for j in range(radios.count()) if j != q.correct_index)
+            radios.nth(q.correct_index if right else wrong).check()
+            page.get_by_role("button", name=ui.quiz.check).click()
+            page.get_by_role("button", name=ui.quiz.next).click()
+        page.wait_for_function("t => document.querySelector('.ce-training-record').textContent.includes(t)",
+                               arg=content.text(ui.training.saved, n=2), timeout=20_000)
+    _run_notebook(page, url + "lab/tree/06_class_view.ipynb")
+    room = page.locator(".ce-class-table")
+    room.wait_for(timeout=60_000)
+    text = room.text_content()
+    assert "Ana Trainee" in text and "Ben Trainee" in text
+    assert page.locator(".ce-class-view img").count() == 1
+    missed = page.locator(".ce-missed")
+    assert questions[0].prompt in missed.text_content()  # both missed the first question
+    assert page.locator(".ce-class-view a[download='training-log.csv']").count() == 1
+    room.scroll_into_view_if_needed()
+    screenshot(page, "lab-class-view", full=False)
