@@ -7,7 +7,7 @@ PORT ?= 8866
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup chromium nginx print-libs serve lab check test test-fast figures handout link training-report bench strip clean
+.PHONY: setup chromium nginx print-libs serve preview lab hub check test test-fast figures handout link training-report bench strip clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,11 +44,28 @@ print-libs:
 serve: setup print-libs
 	$(PY) -m clinic_explainer.serve --port $(PORT)
 
+## preview: the pages as patients will see them, with every draft shown and marked, on another port
+PREVIEW_PORT ?= 8867
+preview: setup print-libs
+	CLINIC_EXPLAINER_PREVIEW=1 $(PY) -m clinic_explainer.serve --port $(PREVIEW_PORT)
+
 ## lab: the series in JupyterLab, with trainer notes, for training sessions
 ## (View > Presentation Mode: projector type; notebooks are saved exactly as committed)
 lab: setup print-libs
 	CLINIC_EXPLAINER_MODE=training $(VENV)/bin/jupyter lab --notebook-dir=notebooks \
 	  --ContentsManager.pre_save_hook=clinic_explainer.lab.keep_committed_form $(if $(SUDO),,--allow-root)
+
+## hub: JupyterHub on http://localhost:$(HUB_PORT)/ (docs/deploy.md): staff log in to JupyterLab in
+## training mode; patients open /services/explainer/voila/render/patient_explainer.ipynb, no login.
+## Installs jupyterhub (pip) and configurable-http-proxy (npm, into .venv/hub-node/) when missing.
+HUB_PORT ?= 8000
+hub: setup print-libs
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's npm for the hub's proxy..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; }
+	@$(PY) -m clinic_explainer.hub --install-only
+	$(PY) -m clinic_explainer.hub --port $(HUB_PORT)
 
 ## check: validate content/ (for content editors)
 check: setup

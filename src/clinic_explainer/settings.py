@@ -71,6 +71,13 @@ def is_training_mode() -> bool:
     return not is_patient_mode()
 
 
+PREVIEW_ENV = "CLINIC_EXPLAINER_PREVIEW"  # `make preview`: patient pages with every draft marked
+
+
+def is_preview() -> bool:
+    return os.environ.get(PREVIEW_ENV) == "1"
+
+
 # --- the page's language ----------------------------------------------------------------------
 LOCALE_ENV = "CLINIC_EXPLAINER_LOCALE"  # a kernel preheated in a language (serving's pool)
 LANG_PATTERN = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")

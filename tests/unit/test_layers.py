@@ -17,8 +17,8 @@ PACKAGE = Path(clinic_explainer.__file__).resolve().parent
 # lowest first; a module may import its own layer and any layer before it
 LAYERS = ["settings", "content", "quality", "models", "records", "pages", "charts", "takehome", "views",
           "session", "serving", "commands"]
-# the commands above everything: `make serve`, `make lab`'s save hook, `make hub`'s configuration
-COMMANDS = {"serve", "lab", "hub"}
+# the commands above everything: `make serve`, `make lab`'s save hook, `make hub`, `make training-report`
+COMMANDS = {"serve", "lab", "hub", "report"}
 # serving runs in the server process: no widgets, charts, models or page session there
 SERVING_MAY_IMPORT = {"settings", "content", "pages", "serving"}
 MAX_LINES = 450

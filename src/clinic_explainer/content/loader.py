@@ -8,7 +8,7 @@ one run of ``make check`` lists everything that needs fixing.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,25 @@ class Content:
     jargon: schema.JargonFile
     facts: schema.FactsFile  # facts.yml: every place that repeats a number of the FAQ
     languages: tuple[tuple[str, str], ...] = ()  # (locale, its language_switch text) of every language
+    # How texts that wait for the clinic's review are shown (DRAFT_MODES): to patients "hidden"
+    # (the clinic's approved words only) unless clinic.yml opts in with show_drafts ("noticed":
+    # shown, one notice a page, no marks); to staff and in the preview, "marked" (each marked).
+    drafts: str = "hidden"
+
+    def shows(self, status: str) -> bool:
+        """Whether a text of this review status reaches the page."""
+        return status != "draft" or self.drafts != "hidden"
+
+    def marks(self, status: str) -> bool:
+        """Whether it carries a "waiting for review" mark (staff and preview only)."""
+        return status == "draft" and self.drafts == "marked"
+
+    def has_drafts(self) -> bool:
+        return any(status == "draft" for _, _, status in self.reviews())
+
+    def for_staff(self) -> "Content":
+        """The same content as staff see it: every draft shown and marked."""
+        return replace(self, drafts="marked")
 
     def other_languages(self) -> list[tuple[str, str]]:
         return [(loc, text) for loc, text in self.languages if loc != self.locale]
@@ -265,6 +284,7 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
         raise ContentError(problems)
 
     return Content(root=root, procedure=procedure, locale=locale, clinic=clinic, ui=ui, faq=faq,
+                   drafts="noticed" if clinic.show_drafts else "hidden",
                    sources={s.id: s for s in parts["sources"].sources}, languages=languages(root, procedure),
                    **{k: v for k, v in parts.items() if k != "sources"})
 

@@ -81,8 +81,10 @@ def faq_html(section_ids, c=None, level: int = 2) -> str:
     stays in the accessibility tree while closed (style.css), so screen readers reach it.
     """
     c = _c(c)
-    answers = [(sid, c.faq[sid], c.plain.for_faq(sid), Markup(markdown(c.faq[sid].body)), _studies(sid, c))
-               for sid in section_ids]
+    plain = c.plain.for_faq if c.shows(c.plain.status) else lambda sid: None  # else the clinic's own words
+    answers = [(sid, c.faq[sid], plain(sid), Markup(markdown(c.faq[sid].body)),
+                _studies(sid, c) if c.shows(c.evidence.status) else [])
+               for sid in section_ids if c.shows(c.faq[sid].front.status)]
     return _block("faq", c=c, answers=answers, level=level)
 
 
@@ -119,11 +121,12 @@ def red_flags(c=None) -> HTML:
 
 def _cited_sources(page, c) -> list[str]:
     ids: list[str] = []
-    for sid in page.faq:
+    shown = [sid for sid in page.faq if c.shows(c.faq[sid].front.status)]
+    for sid in shown:
         ids += [s for s in c.faq[sid].front.sources if s not in ids]
-    if "warning-signs" in page.faq:
+    if "warning-signs" in shown and c.shows(c.red_flags.status):
         ids += [s for s in c.red_flags.sources if s not in ids]
-    for sid in page.faq:
+    for sid in shown if c.shows(c.evidence.status) else []:
         ids += [s for n in c.evidence.for_faq(sid) for s in n.sources if s not in ids]
     ids += [s for s in page.sources if s not in ids]
     return ids
@@ -132,7 +135,7 @@ def _cited_sources(page, c) -> list[str]:
 def review_line(review, c) -> str:
     """'Reviewed by … on 23 November 2026. Next review due …', or 'Waiting for review by the clinic.'"""
     if getattr(review, "status", "approved") == "draft":
-        return c.ui.waiting_review
+        return c.ui.waiting_review if c.marks("draft") else ""
     return c.text(c.ui.reviewed_line, reviewed_by=review.reviewed_by, last_reviewed=_date(review.last_reviewed, c),
                   next_review=_date(review.next_review, c))
 
@@ -140,10 +143,11 @@ def review_line(review, c) -> str:
 def footer_html(page_id: str, c=None) -> str:
     c = _c(c)
     page = c.page(page_id)
-    reviews = [(c.faq[sid].front.question, review_line(c.faq[sid].front, c)) for sid in page.faq]
+    shown = [sid for sid in page.faq if c.shows(c.faq[sid].front.status)]
+    reviews = [(c.faq[sid].front.question, line) for sid in shown if (line := review_line(c.faq[sid].front, c))]
     return _block("footer", c=c, index=page.notebook == INDEX_NOTEBOOK,
                   sources=[c.sources[s] for s in _cited_sources(page, c)], reviews=reviews,
-                  plain_review=any(c.plain.for_faq(sid) for sid in page.faq))
+                  plain_review=c.shows(c.plain.status) and any(c.plain.for_faq(sid) for sid in shown))
 
 
 def series_html(c=None) -> str:

@@ -63,7 +63,7 @@ def test_figure_updates_in_place_and_says_it_is_a_schematic(content):
 
 
 def test_view_explains_reach_and_repair_in_plain_words(content):
-    view = SkinView(content=content)
+    view = SkinView(content=content.for_staff())  # staff see the draft layer list marked
     assert view.depth == 2.0 and view.png[:4] == b"\x89PNG"
     assert "At 2 mm, the needle tips reach at least the dermis" in view.card
     facts = " ".join(child.value for child in view.children if hasattr(child, "value") and isinstance(child.value, str))

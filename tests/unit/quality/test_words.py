@@ -116,8 +116,9 @@ def test_plain_first_clinic_answer_in_a_disclosure(content):
 
 
 def test_review_lines_are_sentences(content):
-    footer = pages.footer_html("recovery", content)
+    footer = pages.footer_html("recovery", content.for_staff())  # staff see what waits for review
     assert "Waiting for review by the clinic." in footer
+    assert "Waiting for review by the clinic." not in pages.footer_html("recovery", content)
     assert "Reviewed by Not yet reviewed" not in footer
     assert content.clinic.after_hours_line in footer
     for src in ("alam-2014", "soltani-arabshahi-2014", "alster-graham-2018"):
@@ -173,7 +174,7 @@ def test_spanish_page_is_spanish(content):
     assert "Esta página en español" in pages.header_html("explainer", content)
     assert es.clinic.after_hours_line.startswith("Si estamos cerrados")
     assert phase_title(es.timeline.phases[1], es) == "Se calma el enrojecimiento (12 a 48 horas)"
-    assert "Espera la revisión de la clínica." in pages.footer_html("explainer", es)
+    assert "Espera la revisión de la clínica." in pages.footer_html("explainer", es.for_staff())
 
 
 def test_yaml_list_out_of_line_in_plain_words(tree):

@@ -57,6 +57,9 @@ class Clinic(Strict):
     reminder_time: time = time(9, 0)
     # the paper the front desk prints on: the handout's default size
     paper: Literal["a4", "letter"] = "a4"
+    # show texts that wait for review to patients (one short notice a page, no marks, never a
+    # mark on the warning signs); off by default: patients get the clinic's approved words only
+    show_drafts: bool = False
 
     @field_validator("timezone")
     @classmethod

@@ -143,6 +143,7 @@ class UiStrings(Strict):
     reviewed_line: Text
     waiting_review: Text
     draft_label: Text
+    drafts_notice: Text  # one per page, where clinic.yml shows drafts to patients
     in_short: Text
     full_answer: Text
     studies_say: Text

@@ -1,0 +1,3 @@
+from clinic_explainer.hub.launch import main
+
+main()
