@@ -28,6 +28,8 @@ def lab_url(tmp_path_factory):
     argv = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.root_dir={root}", "--IdentityProvider.token=", "--ServerApp.password=",
             "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True", SAVE_HOOK_OPTION,
+            # Lab's remembered layout of this test run only (the user's would reopen other notebooks)
+            f"--LabApp.workspaces_dir={tmp_path_factory.mktemp('lab-workspaces')}",
             *(["--allow-root"] if os.geteuid() == 0 else [])]
     url = f"http://127.0.0.1:{port}/"
     with Server(argv, env, url + "api/status", log_path):
@@ -37,7 +39,7 @@ def lab_url(tmp_path_factory):
 def test_knowledge_check_in_jupyterlab_shows_trainer_notes(desktop_page, lab_url, content):
     page = desktop_page
     lab_url, root = lab_url
-    page.goto(lab_url + "lab/tree/05_knowledge_check.ipynb")
+    page.goto(lab_url + "lab/tree/05_knowledge_check.ipynb?reset")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                            " && window.jupyterapp.shell.currentWidget.sessionContext"
                            " && window.jupyterapp.shell.currentWidget.sessionContext.session", timeout=90_000)
