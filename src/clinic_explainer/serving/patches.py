@@ -93,6 +93,8 @@ INVENTORY = (
           "not sent (with _headers_written)", "unsent_bytes (kernels/handler.py AdmittingHandler.flush)"),
     Patch("tornado.web.RequestHandler._headers_written", "tornado", "whether the first chunk is gone",
           "unsent_bytes"),
+    Patch("tornado.web.RequestHandler._finished", "tornado", "a page stopped at its time limit is "
+          "finished unless Voila already did", "is_finished (kernels/handler.py AdmittingHandler.get)"),
     Patch("tornado.web.RequestHandler.on_connection_close", "tornado", "a page abandoned while rendering "
           "no longer counts against the cap", "kernels/handler.py admitting"),
     # --- HTTP (http/) -------------------------------------------------------------------------
@@ -138,6 +140,25 @@ INVENTORY = (
           "landing_environment (http/assets.py clinic_assets)", text=('"tree-lab.html"', '"tree.html"')),
     Patch("voila.treehandler.VoilaTreeHandler.get_template", "voila", "as above: the landing page's "
           "environment is app.settings['voila_jinja2_env']", "landing_environment", text=('"voila_jinja2_env"',)),
+    # --- small surfaces (http/surface.py) ----------------------------------------------------------
+    Patch("tornado.web.Application.listen", "tornado", "Voila calls app.listen(port, ip) with no server "
+          "options: our body, buffer and idle limits are added to the HTTPServer it makes",
+          "listen_with (http/surface.py limit_requests)", ("port", "address", "kwargs")),
+    Patch("tornado.httpserver.HTTPServer.initialize", "tornado", "the options listen_with passes",
+          "listen_with", ("max_body_size", "max_buffer_size", "idle_connection_timeout", "body_timeout")),
+    Patch("voila.request_info_handler.RequestInfoSocketHandler._cache", "voila", "a preheated kernel's "
+          "request details (address, query) are kept for good: freed once handed over or with the kernel",
+          "drop_request_info (http/surface.py)"),
+    Patch("voila.request_info_handler.RequestInfoSocketHandler._waiters", "voila", "the kernel's own "
+          "connection waiting for its details: one at a time", "request_info_waiting (http/surface.py)"),
+    Patch("voila.request_info_handler.RequestInfoSocketHandler.open", "voila", "only the kernel "
+          "(loopback, live, once) reads its details", "http/surface.py once_request_info", ("kernel_id",)),
+    Patch("voila.request_info_handler.RequestInfoSocketHandler.on_close", "voila", "upstream deletes "
+          "the last waiter it looked at when the closing one was never registered (our refusals)",
+          "http/surface.py once_request_info", (), "84ab4354925f7891"),
+    Patch("jupyter_server.base.handlers.JupyterHandler.write_error", "jupyter_server", "its error pages "
+          "need templates and a static_path Voila lacks: every 404 of a static file logged a traceback",
+          "plain_error_pages (http/surface.py small_surfaces)", ("status_code",)),
     Patch("voila.app.Voila.listen", "voila", "the application hooks run after Voila built its "
           "application (tornado settings come too late) and before it listens", "app.py ClinicVoila.listen"),
 )
@@ -217,7 +238,9 @@ def hand_out_with(km, hand_out: Callable) -> None:
 
 def watch_activity_lightly(app, voila) -> None:
     """Application hook: jupyter_server's ``start_watching_activity`` from the two small JSON
-    frames it needs (header, parent header; the content only for status messages)."""
+    frames it needs (header, parent header; the content only for status messages). One
+    difference: a message with no parent counts only if its own type is tracked (upstream
+    counted every parentless message, so a script making the kernel print kept it alive)."""
     from jupyter_client.session import Session
 
     km = voila.kernel_manager
@@ -234,7 +257,9 @@ def watch_activity_lightly(app, voila) -> None:
             # parts: signature, header, parent header, metadata, content, buffers
             header, parent = session.unpack(parts[1]), session.unpack(parts[2])
             msg_type, parent_type = header.get("msg_type"), (parent or {}).get("msg_type")
-            if km.track_message_type(msg_type) or km.track_message_type(parent_type) \
+            # unlike upstream, a message without a parent (a kernel's own stderr line, e.g. after an
+            # unknown widget message) is not activity: only what answers a tracked request is
+            if km.track_message_type(msg_type) or (parent_type is not None and km.track_message_type(parent_type)) \
                     or kernel.execution_state == "busy":
                 km.last_kernel_activity = kernel.last_activity = utcnow()
             if msg_type == "status":
@@ -253,6 +278,52 @@ def watch_activity_lightly(app, voila) -> None:
 def unsent_bytes(handler) -> bytes | None:
     """What a handler has written and not sent yet; None once its headers are out."""
     return None if handler._headers_written else b"".join(handler._write_buffer)
+
+
+def listen_with(app, **server_options) -> None:
+    """Voila's ``app.listen(port, ip)`` makes its HTTPServer with ``server_options`` too."""
+    listen = app.listen
+
+    def listen_limited(port, address=None, **kwargs):
+        return listen(port, address, **{**server_options, **kwargs})
+
+    app.listen = listen_limited
+
+
+def _request_info():
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    return RequestInfoSocketHandler
+
+
+def request_info_waiting(kernel_id: str):
+    """The connection waiting for a kernel's request details, or None."""
+    return _request_info()._waiters.get(kernel_id)
+
+
+def drop_request_info(kernel_id: str, keep_waiter: bool = False) -> None:
+    """Forget a kernel's request details (and, unless ``keep_waiter``, close its waiting connection)."""
+    handler = _request_info()
+    handler._cache.pop(kernel_id, None)
+    if not keep_waiter:
+        waiter = handler._waiters.pop(kernel_id, None)
+        if waiter is not None:
+            waiter.close()
+
+
+def plain_error_pages() -> None:
+    """jupyter_server's handlers answer an error with a plain body (http/security.py brands it)."""
+    from jupyter_server.base.handlers import JupyterHandler
+
+    def write_error(self, status_code, **kwargs):
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(f"<!DOCTYPE html><title>{int(status_code)}</title>")
+
+    JupyterHandler.write_error = write_error
+
+
+def is_finished(handler) -> bool:
+    return handler._finished
 
 
 def share_template_bytecode(cache) -> None:

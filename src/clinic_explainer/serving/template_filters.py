@@ -16,9 +16,15 @@ from clinic_explainer import content as content_mod
 # context. Without it the server's content is the clinic's default language: a Spanish page
 # said <html lang="en"> and screen readers read it with an English voice.
 PAGE_LOCALE: ContextVar[str | None] = ContextVar("clinic_page_locale", default=None)
+# The server's content watch (kernels/watch.py, set by kernels.kernel_lifecycle): the page's
+# language's last good content, never loaded on the event loop while a page renders (a broken
+# or huge file made the template fail and the page's request hang for good).
+WATCH = None
 
 
 def _content():
+    if WATCH is not None:
+        return WATCH.good_for(PAGE_LOCALE.get())
     return content_mod.load(locale=PAGE_LOCALE.get())
 
 

@@ -156,6 +156,7 @@ def test_instance_attributes_we_read_exist_on_a_fresh_instance():
     assert isinstance(patches.pools_of(km), dict) and km.notebook_data == {}
     assert patches.kernel_of(km, "nope") is None and patches.connection_count(km, "nope") == 0
     assert patches.unsent_bytes(request_handler()) == b""
+    assert patches.is_finished(request_handler()) is False
 
 
 # names of upstream internals that only patches.py may touch

@@ -45,6 +45,23 @@ class FakeKernelManager:
         return list(self._kernels)
 
 
+class FakeWatch:
+    """ContentWatch's surface the keeper reads: languages broken on their own."""
+
+    def __init__(self, good=None, broken=()):
+        self.good, self.broken_locales = good, set(broken)
+
+    def locales(self):
+        return ["en", "es"]
+
+    def is_broken(self, lang=None):
+        return (lang or "en") in self.broken_locales
+
+    @property
+    def broken(self):
+        return self.is_broken()
+
+
 def keeper(pool=4, parallel=2, cap=100, calm=2.0):
     km = FakeKernelManager({"default": {"pool_size": 0}, EXPLAINER: {"pool_size": 1},
                             "00_index.ipynb": {"pool_size": 1}})
@@ -54,7 +71,7 @@ def keeper(pool=4, parallel=2, cap=100, calm=2.0):
     km.finish("00_index.ipynb")
     policy = KernelPolicy(patient_pool=pool, refill_parallel=parallel, max_kernels=cap, refill_calm=calm)
     clinic = SimpleNamespace(clinic=SimpleNamespace(default_locale="en"))
-    gate = SimpleNamespace(watch=SimpleNamespace(broken=False, good=clinic, locales=lambda: ["en", "es"]),
+    gate = SimpleNamespace(watch=FakeWatch(clinic),
                            rendering=0, last_request=0.0,
                            live=lambda: len(km.list_kernel_ids()), _visitor=lambda kernel_id: None)
     return PoolKeeper(km, gate, policy, logging.getLogger("test")), km, gate
@@ -115,9 +132,19 @@ def test_no_refill_past_the_kernel_cap_or_from_broken_content():
     starting = sum(not f.done() for pool in km._pools.values() for f in pool)
     assert len(km.list_kernel_ids()) + starting <= 4
     k, km, gate = keeper(pool=4)
-    gate.watch.broken = True
+    gate.watch.broken_locales = {"en"}
     k.tick()
     assert len(km._pools[EXPLAINER]) == 1 and EXPLAINER_ES not in km._pools
+
+
+def test_a_broken_language_waits_for_its_fix_and_the_others_are_refilled():
+    k, km, gate = keeper(pool=4, parallel=8)
+    gate.watch.broken_locales = {"es"}
+    k.tick()
+    assert EXPLAINER_ES not in km._pools and len(km._pools[EXPLAINER]) == 4
+    gate.watch.broken_locales = set()
+    k.tick()
+    assert len(km._pools[EXPLAINER_ES]) == 1
 
 
 def test_waiting_kernels_are_never_idle_for_the_culler():
@@ -172,7 +199,7 @@ def test_a_page_takes_a_ready_kernel_of_its_language():
 
 def test_without_preheating_there_is_no_pool_to_keep():
     km = SimpleNamespace(_kernels={}, list_kernel_ids=lambda: [])  # Voila's plain kernel manager
-    gate = SimpleNamespace(watch=SimpleNamespace(broken=False), rendering=0, last_request=0.0, live=lambda: 0)
+    gate = SimpleNamespace(watch=FakeWatch(), rendering=0, last_request=0.0, live=lambda: 0)
     k = PoolKeeper(km, gate, KernelPolicy(), logging.getLogger("test"))
     k.tick()
     k.ready_first(EXPLAINER)

@@ -53,8 +53,10 @@ class ColoursHandler(RequestHandler):
     def initialize(self, gate):
         self.gate = gate
 
-    def get(self):
-        self.gate.refresh_if_changed()  # an edited colour shows at once, as a page request would see it
+    async def get(self):
+        # an edited colour shows at once, as a page request would see it; the files are only
+        # looked at (sizes and times, off the event loop), read again only when they changed
+        await self.gate.refresh_if_changed()
         self.set_header("Content-Type", "text/css; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")  # revalidated (ETag)
         self.write(colour_css(self.gate.watch.good.clinic.colours) + "\n")

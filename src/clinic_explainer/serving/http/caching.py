@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 from collections import OrderedDict
 from urllib.parse import parse_qs
 
@@ -24,7 +26,9 @@ from voila.static_file_handler import MultiStaticFileHandler
 from clinic_explainer.serving import patches
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-STATIC_PREFIX = f"voila/static/v{voila.__version__}"
+# Voila's version names one set of its files, but a page should not tell which version runs:
+# a hash of it and of this installation's folder (stable across restarts, new at an upgrade)
+STATIC_PREFIX = "voila/static/v" + hashlib.sha256(f"{voila.__version__} {sys.prefix}".encode()).hexdigest()[:12]
 _HASHED_NAME = re.compile(r"[./][0-9a-f]{16,}\.(js|css|woff2?|ttf|eot|svg)$")
 
 
@@ -71,6 +75,7 @@ def page_config(page_config, base_url, settings, log, voila_configuration, noteb
     """VoilaConfiguration.page_config_hook (config/voila.py): the widget client loads its
     chunks from the versioned prefix (webpack's public path is fullStaticUrl)."""
     page_config["fullStaticUrl"] = url_path_join(base_url, STATIC_PREFIX)
+    page_config["appVersion"] = ""  # no version in the page (the widget client then says "unknown")
     return page_config
 
 

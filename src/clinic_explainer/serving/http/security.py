@@ -1,8 +1,10 @@
 """Security headers, privacy and error pages on every response (an application hook).
 
 - Content-Security-Policy: everything from this origin only; scripts only from files here or
-  inline scripts whose SHA-256 is listed (the template's own head scripts, hashed from the
-  response itself); no plugins, no <base> change, no framing by other sites.
+  inline scripts whose SHA-256 is listed: only the template's own known scripts (Voila's
+  closing script and its progress calls, hashed from the template's text at start-up), never
+  whatever a response happens to contain (a cell output or an echoed address could otherwise
+  have its own script allowed); no plugins, no <base> change, no framing by other sites.
 - Referrer-Policy no-referrer (a link a patient follows does not tell where they came from),
   X-Content-Type-Options nosniff, a Permissions-Policy switching off camera, microphone and
   location, and Cross-Origin-Opener-Policy.
@@ -23,11 +25,13 @@ import base64
 import hashlib
 import json
 import re
+from functools import lru_cache
 
 from tornado.web import HTTPError, OutputTransform
 
 from clinic_explainer.serving import notices, patches
 from clinic_explainer.serving.http.routes import replace_handler
+from clinic_explainer.settings import lang_of_query
 
 POLICY = {
     "default-src": "'self'",
@@ -55,6 +59,7 @@ INLINE_SCRIPT = re.compile(
     rb"<script(?![^>]*\bsrc=)(?![^>]*\btype=\"(?!text/javascript|module)[^\"]*\")[^>]*>(.*?)</script>", re.S | re.I)
 
 
+MAX_CELLS = 500  # progress calls hashed for at most this many cells (our notebooks have under 40)
 CELL_OUTPUT = re.compile(rb'<script type="application/vnd\.voila\.cell-output\+json">(.*?)</script>', re.S)
 
 
@@ -77,8 +82,8 @@ def script_hashes(html: bytes) -> list[str]:
 
 
 def known_page_scripts() -> list[str]:
-    """Hashes of inline scripts a page may run after the headers are sent (a streamed page):
-    Voila's closing script (our page fragments inline none in Voila: the template links them)."""
+    """Hashes of the inline scripts of Voila's lab template a page may run (its closing script;
+    the clinic template writes none of its own: it links its files)."""
     return script_hashes(b"<script>" + VOILA_FINISH + b"</script>")
 
 
@@ -89,6 +94,7 @@ def policy(hashes: list[str] = (), known: list[str] = ()) -> str:
     return "; ".join(f"{k} {v}" for k, v in parts.items())
 
 
+@lru_cache(maxsize=256)
 def _progress_hashes(cells: int) -> list[str]:
     """Voila's lab template writes ``voila_process(i, n)`` (loading text) before each cell."""
     return script_hashes(b"".join(
@@ -96,7 +102,8 @@ def _progress_hashes(cells: int) -> list[str]:
 
 
 def make_transform(content_source):
-    """An OutputTransform class; ``content_source()`` gives the content for error pages."""
+    """An OutputTransform class; ``content_source(request)`` gives the content for error pages
+    (the last good content of the language the request asks for, ``?lang=``)."""
     known = known_page_scripts()
 
     class SecurityHeaders(OutputTransform):
@@ -108,12 +115,14 @@ def make_transform(content_source):
             html = headers.get("Content-Type", "").startswith("text/html")
             if html and status_code >= 400 and status_code != 503 and b"ce-notice" not in chunk:
                 kind = "not_found" if status_code == 404 else "error"
-                chunk = notices.render(kind, content_source(), "/").encode()
+                chunk = notices.render(kind, content_source(self.request), "/").encode()
                 headers["Content-Length"] = str(len(chunk))
                 headers["Content-Type"] = "text/html; charset=UTF-8"
                 self._replaced = True
-            progress = _progress_hashes(getattr(self.request, "clinic_cell_count", 0))
-            headers["Content-Security-Policy"] = policy(script_hashes(chunk), known + progress) if html else policy()
+            # the template's known scripts only (the page's progress calls by its cell count), never
+            # hashes of what this response contains
+            progress = _progress_hashes(min(getattr(self.request, "clinic_cell_count", 0), MAX_CELLS))
+            headers["Content-Security-Policy"] = policy((), known + progress) if html else policy()
             for name, value in HEADERS.items():
                 headers[name] = value
             return status_code, headers, chunk
@@ -145,8 +154,8 @@ def secure(app, voila) -> None:
 
     gate = app.settings["clinic_gate"]
 
-    def content():
-        return gate.watch.good
+    def content(request=None):
+        return gate.watch.good_for(lang_of_query(request.query) if request is not None else None)
 
     app.transforms.insert(0, make_transform(content))  # before gzip: it reads the HTML
     # jupyter_server's own CSP header (frame-ancestors and a report-uri that answers 404)

@@ -32,6 +32,8 @@ from __future__ import annotations
 import logging
 import struct
 
+from clinic_explainer.serving.http import activity
+
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 CHANNELS = frozenset({"shell", "control", "iopub", "stdin"})
 # A widget message from the page (a slider value, a date, a ticked box) is a few hundred bytes;
@@ -149,6 +151,9 @@ def guarded(handler_class: type, max_bytes: int = MAX_MESSAGE_BYTES, max_parts: 
                             getattr(self, "kernel_id", "?"), size, why)
                 self.close(WS_POLICY_VIOLATION, "malformed message")
                 return None
+            km = getattr(self, "kernel_manager", None)
+            if km is not None and self.selected_subprotocol == V1_PROTOCOL:  # a patient's change resets the idle clock
+                activity.note(km, getattr(self, "kernel_id", ""), message)
             return super().on_message(message)
 
     FrameGuardedHandler.__name__ = FrameGuardedHandler.__qualname__ = f"FrameGuarded{handler_class.__name__}"

@@ -1,10 +1,11 @@
 """A kernel per visitor and not one more: ``kernel_lifecycle``, the application hook that installs kernels/.
 
 policy.py   KernelPolicy: the caps and pool sizes (traitlets, config/voila.py), /proc/meminfo
-watch.py    ContentWatch: the last good content, or broken (an edit seen on the next request)
+watch.py    ContentWatch: per language, the last good content or broken (read off the event loop)
 gate.py     Gate: admission (busy / updating pages) and the reaper (kernels of closed pages)
 handler.py  the page handler that asks the gate first; the transform noting each request
 pool.py     PoolKeeper: the preheated pools, per language for the explainer, refilled when calm
+shares.py   fair shares: kernels and starts per client address (a waiting room still fits)
 
 What of Voila and jupyter_server it wraps or reads is listed, and done, in ../patches.py.
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 from tornado.ioloop import PeriodicCallback
 
+from clinic_explainer.serving import template_filters
+from clinic_explainer.serving.http import activity as patient_activity
 from clinic_explainer.serving.http.routes import replace_handler
 from clinic_explainer.serving.kernels.gate import Gate
 from clinic_explainer.serving.kernels.handler import activity, admitting
@@ -32,6 +35,9 @@ def kernel_lifecycle(app, voila) -> Gate:
 
     policy = KernelPolicy(parent=voila)
     gate = Gate(voila, policy, ContentWatch(voila.log))
+    patient_activity.patient_activity_only(voila.kernel_manager)  # widget traffic alone keeps no kernel alive
+    gate.on_forget.append(patient_activity.forget)
+    template_filters.WATCH = gate.watch  # the template's title and lang from the last good content
     gate.keeper = PoolKeeper(voila.kernel_manager, gate, policy, voila.log)
     if not replace_handler(app, TornadoVoilaHandler, lambda cls: admitting(cls, gate)):
         raise RuntimeError("Voila's page handler was not found: no admission control")

@@ -4,14 +4,15 @@
   kernels (plus pages being rendered) with the cap, and the machine's available memory with
   a floor. Past either, the visitor gets the branded "busy" page (HTTP 503, the FAQ text and
   the warning signs, no widgets) and the server logs one line. Nothing is restarted. While
-  the content is broken every page gets the "being updated" page instead.
+  a language's content is broken its pages get the "being updated" page instead, in that
+  language; the other languages are served.
 - **Reaping.** Voila's page asks for its kernel's shutdown on unload, which the server refuses
   (no ``_xsrf``). Instead, every second the reaper shuts down a visitor's kernel whose last
   websocket closed ``close_grace`` seconds ago (a tab closed, left or crashed), and one whose
   page never connected within ``unconnected_timeout`` (a bot or a plain GET). A kernel that
   crashed and was restarted empty is shut down too, so its page says so (static/kernel-watch.js).
   Idle *open* tabs are culled by jupyter_server (``cull_connected`` in config/voila.py).
-- **Content edits.** A good edit empties the preheated pools at once (this very request
+- **Content edits.** An edit empties the preheated pools of the languages it changed at once (this very request
   cannot take a stale kernel); the stale kernels are shut down in the background and the
   keeper (pool.py) refills on its next look.
 """
@@ -24,6 +25,7 @@ from tornado.ioloop import IOLoop
 
 from clinic_explainer.serving import patches
 from clinic_explainer.serving.kernels.policy import KernelPolicy, meminfo_mb
+from clinic_explainer.serving.kernels.shares import CURRENT_PAGE, Shares
 from clinic_explainer.serving.kernels.watch import ContentWatch
 
 
@@ -38,13 +40,21 @@ class Gate:
         self.last_request = 0.0  # time.monotonic() of the last HTTP request of any kind (Activity)
         self.keeper = None  # kernels.pool.PoolKeeper, set by kernel_lifecycle
         self.refused = {"busy": 0, "updating": 0}
+        self.shares = Shares()  # pages starting a kernel, by client address (kernels/shares.py)
+        self.on_forget: list = []  # called with a kernel id when it shuts down (http/surface.py)
         # (pooled kernels are handed out, and registered as visitors', by PoolKeeper.hand_out)
         patches.wrap_kernel_manager(self.km, on_start=self._visitor, on_connect=self._connected,
                                     on_shutdown=self._forget)
 
     # --- kernels handed to visitors ------------------------------------------------------
     def _visitor(self, kernel_id: str) -> None:
-        self.visitors[kernel_id] = {"since": time.monotonic(), "connected": False, "closed_at": None}
+        page = CURRENT_PAGE.get()  # the page handler this kernel was started or handed out for
+        self.visitors[kernel_id] = {"since": time.monotonic(), "connected": False, "closed_at": None,
+                                    "address": getattr(page, "clinic_address", None), "abandoned": False}
+        if page is not None:
+            page.clinic_kernel = kernel_id
+            if getattr(page, "clinic_gone", False):  # its client left while it started
+                self.abandon(kernel_id)
         kernel = patches.kernel_of(self.km, kernel_id)
         if kernel is not None:  # the idle clock starts now, not when the pool preheated it
             kernel.last_activity = patches.utcnow()
@@ -57,8 +67,15 @@ class Gate:
         if kernel_id in self.visitors:
             self.visitors[kernel_id]["connected"] = True
 
+    def abandon(self, kernel_id: str) -> None:
+        """The page's client left before its page was sent: the kernel goes at the next look."""
+        if kernel_id in self.visitors:
+            self.visitors[kernel_id]["abandoned"] = True
+
     def _forget(self, kernel_id: str) -> None:
         self.visitors.pop(kernel_id, None)
+        for forget in self.on_forget:
+            forget(kernel_id)
 
     def _restarted(self, kernel_id: str) -> None:
         self.visitors.pop(kernel_id, None)
@@ -76,25 +93,40 @@ class Gate:
         return len(self.km.list_kernel_ids())
 
     # --- admission -------------------------------------------------------------------------
-    def verdict(self, notebook_path: str | None, starts: bool = True) -> str | None:
+    def verdict(self, notebook_path: str | None, starts: bool = True, lang: str | None = None,
+                address: str | None = None) -> str | None:
         """None to serve the page, or the notice to show instead ("busy", "updating").
 
         ``starts``: the page would start a kernel of its own (none is waiting in the pool).
         A page that takes a pooled kernel adds no kernel and no start: only a broken content
-        can turn it away."""
-        self.refresh_if_changed()
-        if self.watch.broken:
+        of its language (``lang``, the default one when None) or its address's share of
+        kernels (``address``, kernels/shares.py) can turn it away. The caller has looked at
+        the files first (``await refresh_if_changed()``)."""
+        if self.watch.is_broken(lang):
             # A kernel started now, or preheated while the files changed, would run the broken
             # files and show a developer error: the branded page instead, with the FAQ text
-            # of the last good content.
+            # of the language's last good content. Other languages are served.
             self.refused["updating"] += 1
             return "updating"
+        if address is not None:
+            held = self.shares.held(self.visitors, address) + self.shares.starting[address]
+            if held >= self.policy.address_kernel_cap():
+                self.refused["busy"] += 1
+                self.log.warning("Busy page served: one client address holds %d kernels, its share is %d",
+                                 held, self.policy.address_kernel_cap())
+                return "busy"
+            if starts and self.shares.starting[address] >= self.policy.address_start_cap():
+                self.refused["busy"] += 1
+                self.log.warning("Busy page served: one client address is starting %d kernels, at most %d at once",
+                                 self.shares.starting[address], self.policy.address_start_cap())
+                return "busy"
         if not starts:
             return None
         cap, live = self.policy.cap(), self.live() + self.starting
         if live >= cap:
             self.refused["busy"] += 1
-            self.log.warning("Busy page served: %d live kernels and pages starting, cap %d", live, cap)
+            self.log.warning("Busy page served: %d live kernels and %d pages starting, cap %d",
+                             self.live(), self.starting, cap)
             return "busy"
         if self.starting >= self.policy.starting_cap():
             self.refused["busy"] += 1
@@ -109,18 +141,28 @@ class Gate:
             return "busy"
         return None
 
-    def refresh_if_changed(self) -> None:
-        """A content edit since the last look: a good one replaces the preheated kernels."""
-        if self.watch.changed() and not self.watch.broken:
-            self.refresh_pool()
+    async def refresh_if_changed(self) -> None:
+        """A content edit since the last look (read off the event loop, kernels/watch.py): the
+        preheated kernels of the languages it changed were made from the old files, so they
+        are replaced; the keeper refills only the pools of languages that are not broken."""
+        changed = await self.watch.refresh()
+        if changed:
+            self.refresh_pool(changed)
 
-    def refresh_pool(self) -> None:
+    def refresh_pool(self, locales: set[str] | None = None) -> None:
         """Content changed: replace the preheated kernels so this very request shows the edit.
 
-        The pooled entries leave the pool at once (this request cannot take a stale one); they
-        are shut down in the background, and the keeper refills the pools on its next look.
+        ``locales``: the languages whose content changed (None: all). A pool preheated in a
+        language (the keeper's ``locale_of``) is replaced when its language changed; the
+        others (they render in the default language until their visitor comes) when the
+        default language changed. The pooled entries leave the pool at once (this request
+        cannot take a stale one); they are shut down in the background, and the keeper
+        refills the pools on its next look.
         """
-        pools = patches.pools_of(self.km)
+        locale_of = getattr(self.keeper, "locale_of", {})
+        default = self.watch.default_locale
+        pools = {key: pool for key, pool in patches.pools_of(self.km).items()
+                 if locales is None or locale_of.get(key, default) in locales}
         stale = [future for pool in pools.values() for future in pool]
         if not stale:
             return
@@ -141,6 +183,7 @@ class Gate:
     # --- reaping ---------------------------------------------------------------------------
     async def look(self) -> None:
         """Every ``reap_interval``: free the kernels of closed pages, then care for the pool."""
+        await self.refresh_if_changed()  # a broken edit stops the refills even without visitors
         await self.reap()
         self.keeper.tick()
 
@@ -150,10 +193,14 @@ class Gate:
             if kernel_id not in self.km:
                 del self.visitors[kernel_id]
                 continue
-            if patches.connection_count(self.km, kernel_id) > 0:
+            if now - state["since"] >= self.policy.max_visit:
+                due, why = True, "its visit passed its time limit"
+            elif patches.connection_count(self.km, kernel_id) > 0:
                 state["connected"], state["closed_at"] = True, None
                 continue
-            if state["connected"]:
+            elif state.get("abandoned"):
+                due, why = True, "its client left before the page was sent"
+            elif state["connected"]:
                 state["closed_at"] = state["closed_at"] or now
                 due, why = now - state["closed_at"] >= self.policy.close_grace, "its page was closed"
             else:

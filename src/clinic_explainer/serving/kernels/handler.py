@@ -5,20 +5,24 @@ before a kernel is started or taken from the pool the gate gives its verdict; a 
 gets a notice (notices.py) instead. It also sets the page's language for the template filters,
 takes a pooled kernel only from the pool of the page's language (the keeper's, pool.py), and
 holds the first bytes until the template's head is complete (http/security.py hashes its inline
-scripts). The upstream methods it overrides are listed in patches.py.
+scripts). A page's start and render have time limits (``KernelPolicy.start_limit``, ``render_limit``):
+a stuck one ends (the error page if nothing was sent) and never holds the gate's counts for others. The upstream methods it overrides are listed in patches.py.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from pathlib import Path
 
 from tornado.concurrent import Future
-from tornado.web import OutputTransform
+from tornado.ioloop import IOLoop
+from tornado.web import HTTPError, OutputTransform
 
 from clinic_explainer.serving import notices, patches
 from clinic_explainer.serving.kernels.gate import Gate
+from clinic_explainer.serving.kernels.shares import CURRENT_PAGE, client_address
 from clinic_explainer.serving.template_filters import PAGE_LOCALE
 from clinic_explainer.settings import lang_of_query
 
@@ -35,6 +39,18 @@ def _cell_count(handler, notebook: str | None) -> int:
         return 0
 
 
+def _is_notebook(handler, notebook: str | None) -> bool:
+    """A notebook of the served folder, by a plain relative path."""
+    if not notebook or not notebook.endswith(".ipynb") or any(ord(ch) < 32 for ch in notebook):
+        return False
+    try:
+        root = Path(handler.contents_manager.root_dir).resolve()
+        path = (root / notebook).resolve()
+        return path.is_relative_to(root) and path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def admitting(handler_class: type, gate: Gate) -> type:
     """The page handler, asking the gate before a kernel is started or taken from the pool."""
 
@@ -43,21 +59,42 @@ def admitting(handler_class: type, gate: Gate) -> type:
 
         async def get(self, path=None):
             notebook = self.notebook_path or path
-            lang = lang_of_query(self.request.query)
-            gate.refresh_if_changed()  # an edited content empties the pool before it is looked at
-            if lang and lang in gate.watch.locales():  # <html lang> and <title> of a page rendered now
-                PAGE_LOCALE.set(lang)
-            starts = not gate.keeper.takes_from_pool(notebook, lang)
+            if not _is_notebook(self, notebook):  # Voila redirects anything else to /voila/files/
+                raise HTTPError(404)  # (a NUL in it crashed the redirect with a traceback)
+            self.clinic_address = client_address(self.request)
+            CURRENT_PAGE.set(self)  # kernels started or handed out in this task are this page's
+            await gate.refresh_if_changed()  # an edited content empties the pool before it is looked at
+            if getattr(self, "clinic_gone", False):  # the client left already: no kernel for nobody
+                return None
+            locale = gate.watch.locale_for(lang_of_query(self.request.query))
+            PAGE_LOCALE.set(locale)  # <html lang> and <title> of a page rendered now (template_filters.py)
+            starts = not gate.keeper.takes_from_pool(notebook, locale)
             self._clinic_pooled, self._clinic_notebook = not starts, notebook
-            kind = gate.verdict(notebook, starts)
+            kind = gate.verdict(notebook, starts, locale, self.clinic_address)
             if kind:
                 return self.notice(kind)
             gate.rendering += 1
             gate.starting += starts
+            if starts:
+                gate.shares.start(self.clinic_address)
             self._clinic_rendering, self._clinic_starts = True, starts
+            # a start that hangs gives its place among the pages starting back after start_limit
+            self._clinic_start_timer = IOLoop.current().call_later(
+                gate.policy.start_limit, self._release_start) if starts else None
             self.request.clinic_cell_count = _cell_count(self, notebook)  # for the CSP (http/security.py)
             try:
-                return await super().get(path)
+                # in this task (no new one: the pool is looked at and taken from without a pause)
+                async with asyncio.timeout(gate.policy.render_limit):
+                    return await super().get(path)
+            except TimeoutError:
+                # a stuck kernel or template: the request ends; the kernel, never connected, is reaped
+                gate.log.warning("A page of %s was not rendered within %.0f s: stopped", notebook,
+                                 gate.policy.render_limit)
+                if patches.unsent_bytes(self) is not None:
+                    self.clear()
+                    return self.notice("error")
+                if not patches.is_finished(self):
+                    self.finish()
             finally:
                 self._release()
 
@@ -69,11 +106,19 @@ def admitting(handler_class: type, gate: Gate) -> type:
             return pooled and super().should_use_rendered_notebook(
                 notebook_data, max(pool_size, 1), *args, **kwargs)
 
+        def _release_start(self):
+            if getattr(self, "_clinic_starts", False):
+                self._clinic_starts = False
+                gate.starting -= 1
+                gate.shares.started(self.clinic_address)
+
         def _release(self):
             if getattr(self, "_clinic_rendering", False):
                 self._clinic_rendering = False
                 gate.rendering -= 1
-                gate.starting -= self._clinic_starts
+                if self._clinic_start_timer is not None:
+                    IOLoop.current().remove_timeout(self._clinic_start_timer)
+                self._release_start()
 
         def flush(self, include_footers=False):
             # Hold the first bytes until the template's part before the cells is there (it ends
@@ -88,7 +133,13 @@ def admitting(handler_class: type, gate: Gate) -> type:
             return super().flush(include_footers)
 
         def on_connection_close(self):
-            self._release()
+            # the client left: its kernel (now or once started) is shut down at the reaper's next
+            # look; the counts are held until the page's work ends (the shut-down kernel ends it),
+            # so requests closed early never let more kernels start than the cap
+            self.clinic_gone = True
+            kernel_id = getattr(self, "clinic_kernel", None)
+            if kernel_id is not None:
+                gate.abandon(kernel_id)
             super().on_connection_close()
 
         def notice(self, kind: str):
@@ -97,7 +148,9 @@ def admitting(handler_class: type, gate: Gate) -> type:
             self.set_header("Cache-Control", "no-store")
             if kind == "busy":
                 self.set_header("Retry-After", "60")
-            self.finish(notices.render(kind, gate.watch.good, self.base_url, self.request.uri))
+            # in the page's language, from that language's last good content
+            content = gate.watch.good_for(lang_of_query(self.request.query))
+            self.finish(notices.render(kind, content, self.base_url, self.request.uri))
 
     AdmittingHandler.__name__ = AdmittingHandler.__qualname__ = f"Admitting{handler_class.__name__}"
     return AdmittingHandler

@@ -13,6 +13,7 @@ import os
 from traitlets import Float, Integer
 from traitlets.config import LoggingConfigurable
 
+from clinic_explainer.serving.kernels.shares import address_kernel_share, address_start_share
 from clinic_explainer.settings import (
     EXPLAINER_KERNEL_MB,
     KERNEL_MB,
@@ -58,12 +59,32 @@ class KernelPolicy(LoggingConfigurable):
     unconnected_timeout = Float(60.0, config=True, help="Seconds a page may take to connect to its "
                                 "kernel before the kernel is shut down (plain GETs, bots).")
     reap_interval = Float(1.0, config=True, help="Seconds between two looks at the kernels.")
+    # Time limits, so a stuck kernel start or render never holds admission (the pages starting
+    # at once) or the pool's refill (it waits while pages render) for everyone. A start takes
+    # 2-5 s alone, about 20 s in a crowd of twenty; a whole page about 10 s, each cell at most
+    # CELL_TIMEOUT (60 s), and the explainer's few heavy cells well under it.
+    address_kernels = Integer(0, config=True, help="Kernels one client address may hold or be starting; "
+                              "0: derived from the cap (kernels/shares.py: a waiting room fits).")
+    address_starts = Integer(0, config=True, help="Pages of one client address starting a kernel at once; "
+                             "0: the starting cap less one.")
+    max_visit = Float(4 * 3600.0, config=True, help="Seconds a visitor's kernel may live, whatever it "
+                      "receives (a page open longer says it paused and reloads).")
+    start_limit = Float(60.0, config=True, help="Seconds a page's kernel start counts among the starts "
+                        "at once; past it the place is given back even if the start hangs.")
+    render_limit = Float(180.0, config=True, help="Seconds a page may take to render; past it the "
+                         "request ends (error page if nothing was sent) and its kernel is reaped.")
 
     def cap(self) -> int:
         return self.max_kernels or default_cap(meminfo_mb("MemTotal"), self.kernel_mb)
 
     def starting_cap(self) -> int:
         return self.max_starting or STARTS_PER_CORE * (os.cpu_count() or 1)
+
+    def address_kernel_cap(self) -> int:
+        return self.address_kernels or address_kernel_share(self.cap())
+
+    def address_start_cap(self) -> int:
+        return self.address_starts or address_start_share(self.starting_cap())
 
     def patient_pool_size(self) -> int:
         if self.patient_pool >= 0:

@@ -38,6 +38,7 @@ from clinic_explainer.serving.template_filters import PAGE_LOCALE
 from clinic_explainer.settings import EXPLAINER_NOTEBOOK, LOCALE_ENV, lang_of_query
 
 EXPLAINER = EXPLAINER_NOTEBOOK
+STARVED_CALMS = 15  # with refill_calm 2 s: a pool below its size is topped up at least every 30 s
 
 
 def _healthy(future) -> bool:
@@ -48,9 +49,11 @@ class PoolKeeper:
     def __init__(self, km, gate, policy, log):
         self.km, self.gate, self.policy, self.log = km, gate, policy, log
         self.targets, self._full = {}, set()
+        self._last_fill = time.monotonic()
         self.locale_of: dict[str, str] = {}  # pool key -> the language its kernels run the page in
         self.default_locale = None
-        # Voila's refill, checked against broken content; from now on the keeper alone decides
+        # Voila's refill, checked against broken content (the default language's; tick() also
+        # skips the pools of a broken language); from now on the keeper alone decides
         # when to refill, on its next look (patches.take_over_pool_fill says in which order)
         self._fill = patches.take_over_pool_fill(km, content_ok=lambda: not gate.watch.broken)
         if self._fill is None:  # preheating off (--preheat_kernel=False): no pool
@@ -149,14 +152,25 @@ class PoolKeeper:
             if full and notebook not in self._full:
                 self.log.info("Preheated pool of %s is full: %d kernel(s)", notebook, target)
             (self._full.add if full else self._full.discard)(notebook)
-        if self.gate.watch.broken or self.gate.rendering:
-            return
-        if time.monotonic() - self.gate.last_request < self.policy.refill_calm:
+        # Refill when calm; a steady trickle of requests (a script) must not starve the pool for
+        # good, so after STARVED_CALMS calm periods without a refill, one kernel at a time anyway.
+        now = time.monotonic()
+        starved = now - self._last_fill >= STARVED_CALMS * self.policy.refill_calm
+        if not starved and (self.gate.rendering or now - self.gate.last_request < self.policy.refill_calm):
             return
         budget = self.policy.refill_parallel_count() - pending
+        if starved and (self.gate.rendering or now - self.gate.last_request < self.policy.refill_calm):
+            budget = min(budget, 1)
         cap = self.policy.cap()
         # the small pools first (the pages opened from the explainer), then the explainer's
         for notebook, target in sorted(self.targets.items(), key=lambda item: item[1]):
-            while budget > 0 and len(self.pools().get(notebook, [])) < target and self.gate.live() + pending < cap:
+            # a pool of a broken language waits for the fix; while the default language is broken
+            # nothing is preheated (the pools without a language of their own render in it)
+            if self.gate.watch.broken or self.gate.watch.is_broken(self.locale_of.get(notebook)):
+                continue
+            # pages starting a kernel count too: the pool and the pages never pass the cap together
+            while budget > 0 and len(self.pools().get(notebook, [])) < target \
+                    and self.gate.live() + pending + getattr(self.gate, "starting", 0) < cap:
                 self._fill_one(notebook)
+                self._last_fill = time.monotonic()
                 budget, pending = budget - 1, pending + 1
