@@ -143,6 +143,11 @@ PATIENT_POOL_ENV = "CLINIC_EXPLAINER_PATIENT_POOL"
 POOLS = {INDEX_NOTEBOOK: 1, EXPLAINER_NOTEBOOK: 1, TIMELINE_NOTEBOOK: 1}
 # seconds a cell may run (not the first, where a preheated kernel waits for its visitor)
 CELL_TIMEOUT = 60
+# the largest content file the server reads (the largest real one is ~10 KB): no file can freeze it
+CONTENT_FILE_MAX_BYTES = 1024 * 1024
+# kernels one client address may hold: a dozen patients behind one waiting-room address, a few
+# with a second tab (serving/kernels/shares.py says how the share follows the cap)
+WAITING_ROOM = 16
 
 
 def patient_pool_env() -> int | None:

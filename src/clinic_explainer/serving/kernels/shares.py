@@ -31,7 +31,8 @@ import ipaddress
 from collections import Counter
 from contextvars import ContextVar
 
-WAITING_ROOM = 16  # a dozen patients behind one address, a few with a second tab
+from clinic_explainer.settings import WAITING_ROOM  # a dozen patients behind one address
+
 PROXIES = ("127.0.0.1", "::1")  # nginx on this machine (config/nginx.conf sets X-Real-IP)
 
 # The page handler whose request is being served in this task (kernels/handler.py): the gate

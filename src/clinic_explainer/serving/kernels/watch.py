@@ -24,13 +24,14 @@ from pathlib import Path
 
 from clinic_explainer import content as content_mod
 from clinic_explainer.content import ContentError, Problem
+from clinic_explainer.settings import CONTENT_FILE_MAX_BYTES
 
 # The largest content file today (quiz.yml, locales/es.yml) is about 10 KB; the whole folder
 # about 130 KB. A YAML parse costs about a second per few MB and ten times the file in memory:
 # a 50 MB file (a paste gone wrong, a log saved in the folder) held a worker for minutes and
 # every kernel would parse it again. 1 MB is a hundred times the largest real file. (Could move
 # to settings.py if a clinic ever needs longer files.)
-MAX_FILE_BYTES = 1024 * 1024
+MAX_FILE_BYTES = CONTENT_FILE_MAX_BYTES
 # How long a request waits for a reload before it is answered from the last good content
 # (a reload of every language takes about 0.3 s; a slow disk should not hold the visitors).
 LOAD_WAIT = 5.0
