@@ -14,7 +14,6 @@ from babel.dates import format_date
 from IPython.display import HTML
 from markupsafe import Markup
 
-from clinic_explainer import content as content_mod
 from clinic_explainer import settings
 from clinic_explainer.pages.facilitator import note_html
 from clinic_explainer.pages.html import markdown
@@ -23,10 +22,6 @@ from clinic_explainer.pages.urls import INDEX_NOTEBOOK
 from clinic_explainer.settings import is_training_mode
 
 TEMPLATE = "blocks.html.j2"
-
-
-def _c(c=None):
-    return c or content_mod.load()
 
 
 def _block(name: str, **kwargs) -> str:
@@ -38,10 +33,9 @@ def _block(name: str, **kwargs) -> str:
 ASSETS = resources.files("clinic_explainer").joinpath("serving/jupyter_data/voila/templates/clinic/static")
 
 
-def style(c=None) -> str:
+def style(c) -> str:
     if settings.assets_linked():
         return ""
-    c = _c(c)
     css = ASSETS.joinpath("style.css").read_text(encoding="utf-8")
     js = ASSETS.joinpath("a11y.js").read_text(encoding="utf-8")
     js += ASSETS.joinpath("personal_link.js").read_text(encoding="utf-8")
@@ -52,13 +46,12 @@ def _date(d, c) -> str:
     return format_date(d, format="d MMMM y", locale=c.locale)
 
 
-def header_html(page_id: str, c=None) -> str:
-    c = _c(c)
+def header_html(page_id: str, c) -> str:
     page = c.page(page_id)
     return _block("header", c=c, page=page, index=page.notebook == INDEX_NOTEBOOK, style=Markup(style(c)))
 
 
-def header(page_id: str, c=None) -> HTML:
+def header(page_id: str, c) -> HTML:
     return HTML(header_html(page_id, c))
 
 
@@ -74,13 +67,12 @@ def _short_cite(source) -> str:
     return f"{first}{' et al.' if len(authors) > 1 else ''} {source.year}"
 
 
-def faq_html(section_ids, c=None, level: int = 2) -> str:
+def faq_html(section_ids, c, level: int = 2) -> str:
     """Each FAQ answer: the plain version first, the clinic's own words one tap away.
 
     The <details> element is open for print (CSS and a beforeprint handler) and its text
     stays in the accessibility tree while closed (style.css), so screen readers reach it.
     """
-    c = _c(c)
     plain = c.plain.for_faq if c.shows(c.plain.status) else lambda sid: None  # else the clinic's own words
     answers = [(sid, c.faq[sid], plain(sid), Markup(markdown(c.faq[sid].body)),
                 _studies(sid, c) if c.shows(c.evidence.status) else [])
@@ -88,25 +80,23 @@ def faq_html(section_ids, c=None, level: int = 2) -> str:
     return _block("faq", c=c, answers=answers, level=level)
 
 
-def faq(page_id: str, c=None) -> HTML:
-    c = _c(c)
+def faq(page_id: str, c) -> HTML:
     return faq_part(*c.page(page_id).faq, c=c)
 
 
-def faq_part(*section_ids: str, c=None) -> HTML:
+def faq_part(*section_ids: str, c) -> HTML:
     """Some FAQ sections by id (the patient explainer shows them between its tools)."""
-    return HTML(render_macro("macros.html.j2", "ce", body=Markup(faq_html(section_ids, _c(c)))))
+    return HTML(render_macro("macros.html.j2", "ce", body=Markup(faq_html(section_ids, c))))
 
 
-def how_to_use(page_id: str, c=None) -> HTML:
-    c = _c(c)
+def how_to_use(page_id: str, c) -> HTML:
     page = c.page(page_id)
     return HTML(_block("how_to_use", c=c, page=page) if page.how_to_use else "")
 
 
-def red_flags_html(c=None) -> str:
+def red_flags_html(c) -> str:
     """Every warning sign, grouped from most to least urgent."""
-    return _block("red_flags", c=_c(c))
+    return _block("red_flags", c=c)
 
 
 def red_flags_section_html(c, heading: str) -> str:
@@ -114,8 +104,7 @@ def red_flags_section_html(c, heading: str) -> str:
     return _block("red_flags_section", c=c, heading=heading)
 
 
-def red_flags(c=None) -> HTML:
-    c = _c(c)
+def red_flags(c) -> HTML:
     return HTML(render_macro("macros.html.j2", "ce", body=Markup(red_flags_section_html(c, c.ui.timeline.contact_heading))))
 
 
@@ -140,8 +129,7 @@ def review_line(review, c) -> str:
                   next_review=_date(review.next_review, c))
 
 
-def footer_html(page_id: str, c=None) -> str:
-    c = _c(c)
+def footer_html(page_id: str, c) -> str:
     page = c.page(page_id)
     shown = [sid for sid in page.faq if c.shows(c.faq[sid].front.status)]
     reviews = [(c.faq[sid].front.question, line) for sid in shown if (line := review_line(c.faq[sid].front, c))]
@@ -150,26 +138,23 @@ def footer_html(page_id: str, c=None) -> str:
                   plain_review=c.shows(c.plain.status) and any(c.plain.for_faq(sid) for sid in shown))
 
 
-def series_html(c=None) -> str:
-    c = _c(c)
+def series_html(c) -> str:
     return _block("series", c=c, pages=[p for p in c.series.pages if p.notebook != INDEX_NOTEBOOK])
 
 
-def series(c=None) -> HTML:
+def series(c) -> HTML:
     return HTML(render_macro("macros.html.j2", "ce", body=Markup(series_html(c))))
 
 
-def contents(page_id: str, c=None) -> HTML:
+def contents(page_id: str, c) -> HTML:
     """In-page links to each FAQ part (the long patient explainer)."""
-    c = _c(c)
     return HTML(_block("contents", c=c, page=c.page(page_id)))
 
 
-def trainer_notes(page_id: str, c=None, training: bool | None = None) -> HTML:
+def trainer_notes(page_id: str, c, training: bool | None = None) -> HTML:
     """Facilitator notes: shown in JupyterLab training sessions, never in patient mode."""
     if not (is_training_mode() if training is None else training):
         return HTML("")
-    c = _c(c)
     note = c.facilitator.for_page(page_id)
     if note is None:
         return HTML("")

@@ -13,6 +13,8 @@ The markup: the ``early_slider`` macro of templates/placeholder.html.j2.
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from markupsafe import Markup
 
 from clinic_explainer.pages.render import render_macro
@@ -31,3 +33,26 @@ def early_slider_html(*, tool: str, label: str, stops: list[dict], cards: list[s
                         cards=[Markup(card) for card in cards], index=index, png=png, alt=alt,
                         marker=Markup(marker), caption=Markup(caption), calm=calm, waiting=waiting,
                         tail=Markup(tail))
+
+
+class _CalmReader(HTMLParser):
+    """Finds the stand-in's tool and calm words, whatever the order of its attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: tuple[str, str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if self.found is None and "ce-early" in (a.get("class") or "").split() and "data-tool" in a:
+            self.found = (a["data-tool"], a.get("data-ce-calm") or "")
+
+
+def calm_of(html: str) -> tuple[str, str] | None:
+    """(tool, its calm "getting ready" words) of a working stand-in in ``html``, or None: the
+    widget client's fallback is the calm box alone (serving's lean widget JSON)."""
+    if "ce-early" not in html:
+        return None
+    reader = _CalmReader()
+    reader.feed(html)
+    return reader.found

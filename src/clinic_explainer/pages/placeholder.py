@@ -7,12 +7,10 @@ the Voila template shows it until the live widget has rendered; JupyterLab shows
 
 from __future__ import annotations
 
-from clinic_explainer import content as content_mod
 from clinic_explainer.pages.render import render_macro
 
 
-def placeholder_html(tool: str, c=None) -> str:
-    c = c or content_mod.load()
+def placeholder_html(tool: str, c) -> str:
     return calm_box(tool, getattr(c.ui.getting_ready, tool))
 
 

@@ -6,10 +6,10 @@ page's <title> and language follow content/ without a restart.
 
 from __future__ import annotations
 
-import re
 from contextvars import ContextVar
 
 from clinic_explainer import content as content_mod
+from clinic_explainer.pages.early_slider import calm_of
 
 # The language of the page being rendered (its ``?lang=``, or the language of the pool that
 # preheats it: kernels/pool.py), set by the page handler (kernels/handler.py) in the rendering task's
@@ -56,12 +56,9 @@ def lean_output(output: dict) -> dict:
     html = data.get("text/html", "")
     if isinstance(html, list):
         html = "".join(html)
-    match = re.search(r'class="ce-placeholder ce-early" data-tool="([a-z_]+)" data-ce-calm="([^"]*)"', html) \
-        if WIDGET_VIEW in data else None
-    if not match:
+    found = calm_of(html) if WIDGET_VIEW in data else None
+    if found is None:
         return output
-    from html import unescape
-
     from clinic_explainer.pages.placeholder import calm_box
 
-    return {**output, "data": {**data, "text/html": calm_box(match.group(1), unescape(match.group(2)))}}
+    return {**output, "data": {**data, "text/html": calm_box(*found)}}

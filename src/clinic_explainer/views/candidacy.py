@@ -11,7 +11,6 @@ from __future__ import annotations
 import ipywidgets as w
 from markupsafe import Markup
 
-from clinic_explainer import content as content_mod
 from clinic_explainer.models.candidacy import CandidacyExplorer, Guidance
 from clinic_explainer.pages.render import render_macro
 from clinic_explainer.pages.urls import faq_href
@@ -51,9 +50,9 @@ def guidance_html(g: Guidance, c, model: CandidacyExplorer) -> str:
 class CandidacyView(ReadyPlaceholder, w.VBox):
     placeholder = "candidacy"
 
-    def __init__(self, content=None, page: str = "candidacy", **kwargs):
+    def __init__(self, content, page: str = "candidacy", **kwargs):
         super().__init__(**kwargs)
-        self.content = content or content_mod.load()
+        self.content = content
         c, s = self.content, self.content.ui.candidacy
         self.model = CandidacyExplorer(c, page_id=page)
         full = w.Layout(width="auto", max_width="760px")

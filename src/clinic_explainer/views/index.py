@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from clinic_explainer import content as content_mod
 from clinic_explainer.pages.render import render_macro
 from clinic_explainer.views.base import ReadyPlaceholder, heading_html
 
@@ -12,9 +11,9 @@ from clinic_explainer.views.base import ReadyPlaceholder, heading_html
 class StartHereView(ReadyPlaceholder, w.VBox):
     placeholder = "start_here"
 
-    def __init__(self, content=None, **kwargs):
+    def __init__(self, content, **kwargs):
         super().__init__(**kwargs)
-        self.content = content or content_mod.load()
+        self.content = content
         sh = self.content.ui.start_here
         self._choices = w.ToggleButtons(options=[c.label for c in sh.choices], value=None,
                                         description="", style={"button_width": "auto"},

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from clinic_explainer import content as content_mod
 from clinic_explainer.takehome.calendar import ready_html
 from clinic_explainer.takehome.downloads import PDF_MIME
 from clinic_explainer.views.base import guarded
@@ -14,9 +13,9 @@ FILENAME = "take-home-guide.pdf"
 
 
 class PrintView(w.VBox):
-    def __init__(self, content=None, **kwargs):
+    def __init__(self, content, **kwargs):
         super().__init__(**kwargs)
-        self.content = c = content or content_mod.load()
+        self.content = c = content
         h = c.ui.handout
         self.button = w.Button(description=h.print_button, tooltip=h.print_button, icon="print",
                                layout=w.Layout(width="auto"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ipywidgets as w
 from IPython.display import HTML
 
-from clinic_explainer import content as content_mod
 from clinic_explainer.models.quiz import Feedback, QuizSession
 from clinic_explainer.pages.render import render_macro
 from clinic_explainer.pages.urls import faq_href
@@ -39,11 +38,10 @@ def teach_back_html(prompt: str | None, progress: str, c) -> str:
     return render_macro(TEMPLATE, "teach_back", s=c.ui.quiz, prompt=prompt, progress=progress)
 
 
-def teach_back_prompts(c=None, training: bool | None = None) -> HTML:
+def teach_back_prompts(c, training: bool | None = None) -> HTML:
     """Every teach-back prompt, for the trainer; empty in patient mode."""
     if not (is_training_mode() if training is None else training):
         return HTML("")
-    c = c or content_mod.load()
     s = c.ui.quiz
     total = len(c.quiz.questions)
     # numbered as the quiz numbers its questions ("Question 2 of 19"), so they line up
@@ -55,12 +53,12 @@ def teach_back_prompts(c=None, training: bool | None = None) -> HTML:
 class QuizView(ReadyPlaceholder, w.VBox):
     placeholder = "quiz"
 
-    def __init__(self, content=None, training: bool | None = None, recorder=None, **kwargs):
+    def __init__(self, content, training: bool | None = None, recorder=None, **kwargs):
         super().__init__(**kwargs)
         self.training = is_training_mode() if training is None else training
         # the trainee's record (views/training.TrainingRecorder), training mode only
         self.recorder = recorder if self.training else None
-        self.content = content or content_mod.load()
+        self.content = content
         self.session = QuizSession(self.content)
         s = self.content.ui.quiz
         self._progress = w.HTML()

@@ -22,7 +22,7 @@ class ResultsView(TimelineSliderView):
 
     """Weeks since treatment: what results are typical then (the phases' own words)."""
 
-    def __init__(self, content=None, render: str | None = None, marker: str | None = None, **kwargs):
+    def __init__(self, content, render: str | None = None, marker: str | None = None, **kwargs):
         super().__init__(content, render, marker, **kwargs)
         self.children = [self._message, self._slider, self._readout, self._card, self._stage, self._alt]
         self._update()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from clinic_explainer import content as content_mod
 from clinic_explainer.charts.skin import SkinFigure, depth_text
 from clinic_explainer.models.skin import Reach, SkinModel, format_mm
 from clinic_explainer.pages.render import render_macro
@@ -35,9 +34,9 @@ def facts_html(c) -> str:
 class SkinView(ReadyPlaceholder, w.VBox):
     placeholder = "skin"
 
-    def __init__(self, content=None, **kwargs):
+    def __init__(self, content, **kwargs):
         super().__init__(**kwargs)
-        self.content = content or content_mod.load()
+        self.content = content
         self.model = SkinModel(self.content)
         self.figure = SkinFigure(self.content, self.model)
         s = self.content.ui.skin

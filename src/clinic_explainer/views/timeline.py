@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 import ipywidgets as w
 from clinic_explainer.charts import cache as chart_cache
 from clinic_explainer.charts import text as chart_text
-from clinic_explainer import content as content_mod
 from clinic_explainer.takehome.calendar import build_ics, ready_html
 from clinic_explainer import settings
 from clinic_explainer.takehome.downloads import HANDOUT_FILENAME, PDF_MIME
@@ -91,9 +90,9 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
     serving, so the kernel never imports matplotlib; ``chart`` is drawn only if asked for.
     """
 
-    def __init__(self, content=None, render: str | None = None, marker: str | None = None, **kwargs):
+    def __init__(self, content, render: str | None = None, marker: str | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.content = c = content or content_mod.load()
+        self.content = c = content
         self.model = RecoveryTimeline(c)
         self.marker = marker or settings.marker()
         if self.marker not in MARKERS:
@@ -239,7 +238,7 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
 class TimelineView(TimelineSliderView):
     placeholder = "timeline"
 
-    def __init__(self, content=None, now: Callable[[], datetime] | None = None,
+    def __init__(self, content, now: Callable[[], datetime] | None = None,
                  render: str | None = None, marker: str | None = None, **kwargs):
         super().__init__(content, render, marker, **kwargs)
         c = self.content
