@@ -71,6 +71,11 @@ def is_training_mode() -> bool:
     return not is_patient_mode()
 
 
+def hub_user() -> str:
+    """The JupyterHub user whose JupyterLab this is ("" on one machine): the trainee's identity."""
+    return os.environ.get("JUPYTERHUB_USER", "")
+
+
 PREVIEW_ENV = "CLINIC_EXPLAINER_PREVIEW"  # `make preview`: patient pages with every draft marked
 
 

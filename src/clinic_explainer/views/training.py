@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from datetime import datetime, timedelta, timezone
 
 import ipywidgets as w
 from babel.dates import format_time
 
+from clinic_explainer import settings
 from clinic_explainer.models.training import NameProblem, SessionRecord, clean_name
 from clinic_explainer.pages.render import render_macro
 from clinic_explainer.records import training
@@ -41,7 +41,7 @@ class TrainingRecorder(w.VBox):
         super().__init__(**kwargs)
         self.content, self.db = content, database or open_database()
         t = content.ui.training
-        hub_user = os.environ.get("JUPYTERHUB_USER", "") if hub_user is None else hub_user
+        hub_user = settings.hub_user() if hub_user is None else hub_user
         self.record = SessionRecord(name=hub_user, hub_user=hub_user, content_version=content_version,
                                     locale=content.locale, total=len(content.quiz.questions))
         self._name = w.Text(description=t.name_label, style={"description_width": "initial"},
