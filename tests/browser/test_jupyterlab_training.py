@@ -121,11 +121,14 @@ def test_two_trainees_on_one_machine_and_the_class_view(desktop_page, lab_url, c
         record.get_by_role("button", name=ui.training.save).click()
         page.get_by_text(ui.training.type_name).wait_for(state="detached", timeout=20_000)
         for q, right in zip(questions, rights):
+            page.locator(".ce-quiz").scroll_into_view_if_needed()
             radios = page.locator(".ce-quiz input[type='radio']")
+            radios.first.wait_for(timeout=60_000)
             wrong = next(j for j in range(radios.count()) if j != q.correct_index)
             radios.nth(q.correct_index if right else wrong).check()
             page.get_by_role("button", name=ui.quiz.check).click()
-            page.get_by_role("button", name=ui.quiz.next).click()
+            # the kernel answers (a busy machine may take a while)
+            page.get_by_role("button", name=ui.quiz.next).click(timeout=120_000)
         page.wait_for_function("t => document.querySelector('.ce-training-record').textContent.includes(t)",
                                arg=content.text(ui.training.saved, n=2), timeout=20_000)
     _run_notebook(page, url + "lab/tree/06_class_view.ipynb")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import logging
 import shutil
 from pathlib import Path
@@ -15,7 +16,9 @@ TIMELINE_ES = "microneedling/es/timeline.yml"
 
 
 def refresh(w: ContentWatch) -> set[str]:
-    return asyncio.run(w.refresh())
+    # a loop of its own, in a thread: a browser test's Playwright may hold this thread's loop
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, w.refresh()).result()
 
 
 def test_a_file_belongs_to_its_language_or_to_all():
