@@ -37,3 +37,18 @@ def test_spanish_explainer_on_a_phone(phone_page, voila_url):
     page.locator(".ce-lang-float a.ce-lang").click()
     page.wait_for_url(lambda url: "lang=en" in url, timeout=60_000)
     assert page.url.endswith("patient_explainer.ipynb?lang=en#faq-results"), page.url
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_drafts_reach_patients_with_one_notice_and_no_marks(phone_page, voila_url, lang):
+    """Issue 16: the demo clinic opts in to show drafts (clinic.yml show_drafts): a patient at
+    390 px sees one short notice for the page and no "waiting for review" mark, none beside
+    the warning signs (staff see the marks in JupyterLab and `make preview`)."""
+    c = content_mod.load(locale=lang)
+    page = phone_page
+    open_app(page, voila_url, "patient_explainer.ipynb" + ("" if lang == "en" else f"?lang={lang}"))
+    text = " ".join(page.inner_text("body").split())
+    assert page.locator(".ce-draft").count() == 0
+    assert c.ui.draft_label not in text and c.ui.waiting_review not in text
+    assert page.locator(".ce-drafts-notice").count() == 1 and c.ui.drafts_notice in text
+    assert page.locator(".ce-redflags .ce-draft, .ce-urgency .ce-draft").count() == 0
