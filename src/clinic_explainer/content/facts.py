@@ -24,16 +24,16 @@ _NAME = re.compile(r"\{([a-z_]+)\}")
 _STEP = re.compile(r"([a-z_]+)(?:\[([^\]]+)\])?")
 
 
-def words_pattern(words: str) -> re.Pattern:
-    """'{start} to {end} hours' -> a pattern that finds it in folded text, numbers captured."""
-    parts, names, last = [], [], 0
-    for m in _NAME.finditer(fold(words)):
-        parts.append(re.escape(fold(words)[last:m.start()]))
-        parts.append(NUMBER)
+def words_pattern(words: str) -> tuple[re.Pattern, list[str]]:
+    """'{start} to {end} hours' -> a pattern that finds it in folded text (white space already
+    squashed by ``fold``), numbers captured; and the numbers' names."""
+    folded, parts, names, last = fold(words), [], [], 0
+    for m in _NAME.finditer(folded):
+        parts += [re.escape(folded[last:m.start()]), NUMBER]
         names.append(m.group(1))
         last = m.end()
-    parts.append(re.escape(fold(words)[last:]))
-    return re.compile(r"(?<![\w.])" + "".join(parts).replace(r"\ ", r"\s+") + r"(?!\w)"), names
+    parts.append(re.escape(folded[last:]))
+    return re.compile(r"(?<![\w.])" + "".join(parts) + r"(?!\w)"), names
 
 
 def values_in(answer: str, words: str) -> dict[str, float] | None:
@@ -75,7 +75,6 @@ def resolve(model: Any, field: str) -> tuple[Any, tuple] | None:
 def check_facts(parts: dict[str, Any], part_lines: dict[str, Lines], faq: dict[str, schema.FaqSection],
                 rel, problems: list[Problem]) -> None:
     facts, file, lines = parts["facts"], rel("facts.yml"), part_lines["facts.yml"]
-    by_file = {name: attr for name, attr in _FILES.items()}
     for i, fact in enumerate(facts.facts):
         loc = ("facts", i)
         section = faq.get(fact.faq)
@@ -93,11 +92,11 @@ def check_facts(parts: dict[str, Any], part_lines: dict[str, Lines], faq: dict[s
         said = fact.words.format(**{k: _number(v) for k, v in values.items()})
         for j, use in enumerate(fact.used_in):
             uloc = loc + ("used_in", j)
-            if use.file not in by_file:
+            if use.file not in _FILES:
                 problems.append(Problem(file, format_loc(uloc + ("file",)), f"unknown file '{use.file}' (known: "
-                                        f"{', '.join(sorted(by_file))})", line_for(uloc, lines)))
+                                        f"{', '.join(sorted(_FILES))})", line_for(uloc, lines)))
                 continue
-            found = resolve(parts[by_file[use.file]], use.field)
+            found = resolve(parts[_FILES[use.file]], use.field)
             if found is None:
                 problems.append(Problem(file, format_loc(uloc + ("field",)), f"there is no field '{use.field}' "
                                         f"in {use.file}", line_for(uloc + ("field",), lines)))

@@ -158,7 +158,7 @@ class QuizView(ReadyPlaceholder, w.VBox):
         self._message.value = ""
         self._feedback.value = feedback_html(fb, self.content)
         if self.recorder is not None:
-            self.recorder.answered(fb.question.id, str(chosen[0] if isinstance(chosen, tuple) else chosen), fb.correct)
+            self.recorder.answered(fb.question.id, str(chosen), fb.correct)
         self._choices.disabled = True
         self._check.layout.display = "none"
         last = self.session.position == self.session.total - 1

@@ -132,6 +132,7 @@ class ClassView(w.VBox):
         self._links = w.HTML()
         self.children = [self._room, self._chart, self._chart_alt, self._missed, self._links, self._message]
         self.view: training.ClassView | None = None
+        self._certificates: dict[tuple, bytes] = {}  # drawn once per finished trainee, not per refresh
         self.refresh()
         self._task = None
         if refresh:
@@ -210,7 +211,10 @@ class ClassView(w.VBox):
         links = [(t.log_link, csv, "training-log.csv", CSV_MIME)]
         for row in view.trainees:
             if row.finished_at is not None:
-                pdf = certificate_pdf(c, row.name, row.finished_at, row.score, row.total, row.content_version)
+                key = (row.name, row.finished_at, row.score, row.total, row.content_version)
+                if key not in self._certificates:  # WeasyPrint: about half a second each
+                    self._certificates[key] = certificate_pdf(c, *key)
+                pdf = self._certificates[key]
                 links.append((c.text(t.certificate_link, name=row.name), pdf,
                               certificate_filename(row.name, row.finished_at), "application/pdf"))
         return render_macro("macros.html.j2", "download_list", links=links)
