@@ -7,7 +7,7 @@ PORT ?= 8866
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup chromium nginx print-libs serve preview lab hub check test test-fast figures handout link training-report bench strip clean
+.PHONY: setup chromium nginx npm print-libs serve preview lab hub check test test-fast figures handout link training-report bench strip clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+# npm for configurable-http-proxy, the hub's proxy (make hub, and the hub's browser test)
+npm:
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's npm for the hub's proxy..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; }
 
 # Debian's nginx for the test of several processes behind it (docs/deploy.md); installing
 # it starts no service here (policy-rc.d), and the test runs its own on a free port.
@@ -59,11 +66,7 @@ lab: setup print-libs
 ## training mode; patients open /services/explainer/voila/render/patient_explainer.ipynb, no login.
 ## Installs jupyterhub (pip) and configurable-http-proxy (npm, into .venv/hub-node/) when missing.
 HUB_PORT ?= 8000
-hub: setup print-libs
-	@command -v npm >/dev/null 2>&1 || { \
-	  echo "Installing Debian's npm for the hub's proxy..."; \
-	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; }
+hub: setup print-libs npm
 	@$(PY) -m clinic_explainer.hub --install-only
 	$(PY) -m clinic_explainer.hub --port $(HUB_PORT)
 
@@ -72,7 +75,7 @@ check: setup
 	$(PY) -m clinic_explainer.quality.check
 
 ## test: content check, unit tests, every notebook executed, browser tests in Voila
-test: setup chromium nginx print-libs
+test: setup chromium nginx print-libs npm
 	$(PY) -m clinic_explainer.quality.check
 	$(PY) -m pytest
 
