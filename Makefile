@@ -7,7 +7,7 @@ PORT ?= 8866
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup chromium nginx npm print-libs serve preview lab hub check test test-fast figures handout link training-report bench strip clean
+.PHONY: setup chromium nginx npm print-libs serve preview lab hub check test test-fast figures handout link training-report answer-key bench strip clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,10 +57,10 @@ preview: setup print-libs
 	CLINIC_EXPLAINER_PREVIEW=1 $(PY) -m clinic_explainer.serve --port $(PREVIEW_PORT)
 
 ## lab: the series in JupyterLab, with trainer notes, for training sessions
-## (View > Presentation Mode: projector type; notebooks are saved exactly as committed)
+## (each notebook's "Present" button: projector type, no code, no file browser; notebooks open
+## clean and are saved exactly as committed; Lab's settings: src/clinic_explainer/lab.py)
 lab: setup print-libs
-	CLINIC_EXPLAINER_MODE=training $(VENV)/bin/jupyter lab --notebook-dir=notebooks \
-	  --ContentsManager.pre_save_hook=clinic_explainer.lab.keep_committed_form $(if $(SUDO),,--allow-root)
+	$(PY) -m clinic_explainer.lab
 
 ## hub: JupyterHub on http://localhost:$(HUB_PORT)/ (docs/deploy.md): staff log in to JupyterLab in
 ## training mode; patients open /services/explainer/voila/render/patient_explainer.ipynb, no login.
@@ -90,14 +90,20 @@ figures: setup
 handout: setup print-libs
 	$(PY) -m clinic_explainer.takehome.handout handouts
 
-## link: a patient's personal explainer link and its QR code, e.g. make link DATE=2026-12-02
+## link: a patient's personal explainer link and its QR code, e.g. make link DATE=2026-12-02 LANG=es
+# (LANG only when given on the command line: the shell's own LANG is a locale such as C.UTF-8;
+# the command then runs with a real locale, not LANG=es)
 link: setup
-	@test -n "$(DATE)" || { echo "usage: make link DATE=YYYY-MM-DD"; exit 2; }
-	@$(PY) -m clinic_explainer.takehome.link "$(DATE)"
+	@test -n "$(DATE)" || { echo "usage: make link DATE=YYYY-MM-DD [LANG=es]"; exit 2; }
+	@LANG=C.UTF-8 $(PY) -m clinic_explainer.takehome.link "$(DATE)" $(if $(filter command line,$(origin LANG)),--lang "$(LANG)")
 
 ## training-report: the training log (CSV) and each finished trainee's certificate (PDF), into training-report/
 training-report: setup print-libs
 	$(PY) -m clinic_explainer.report training-report
+
+## answer-key: the trainers' answer key (every question, the right answer, why, the FAQ passage; model answers) into answer-key.pdf
+answer-key: setup print-libs
+	$(PY) -m clinic_explainer.takehome.answer_key answer-key.pdf
 
 ## bench: speed benchmarks (kept apart from the tests)
 bench: setup chromium
@@ -105,7 +111,8 @@ bench: setup chromium
 	$(PY) benchmarks/bench_serving.py
 	$(PY) benchmarks/bench_phone.py --baseline 4d91b2c
 	$(PY) benchmarks/bench_kernel_memory.py --baseline 4d91b2c
-	$(PY) benchmarks/bench_load.py
+	$(PY) benchmarks/bench_load.py --baseline 924caac
+	$(PY) benchmarks/bench_stream.py --baseline 924caac
 	$(PY) benchmarks/bench_slider.py
 
 ## strip: remove outputs from the notebooks before a commit

@@ -26,6 +26,12 @@ def edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count))
 
 
+def append(root: Path, rel: str, sentence: str) -> None:
+    """A sentence added to the end of an FAQ answer (no words quoted elsewhere change)."""
+    path = root / rel
+    path.write_text(path.read_text().rstrip("\n") + " " + sentence + "\n")
+
+
 def line_of(root: Path, rel: str, needle: str) -> int:
     return next(n for n, line in enumerate((root / rel).read_text().splitlines(), 1) if needle in line)
 

@@ -101,7 +101,7 @@ class PageSession:
     training: bool
 
     def header(self) -> HTML:
-        return blocks.header(self.page_id, self.content)
+        return blocks.header(self.page_id, self.content, training=self.training)
 
     def contents(self) -> HTML:
         return blocks.contents(self.page_id, self.content)
@@ -166,15 +166,29 @@ class PageSession:
         return w.VBox([recorder, QuizView(self.content, training=True, recorder=recorder)])
 
     def class_view(self):
-        """The trainer's live view of the room (staff only: empty words in patient mode)."""
+        """The trainer's live view of the room: staff only (JupyterLab, the hub, or Voila on the
+        staff address `make preview`); one line of words on the patients' server."""
         from clinic_explainer.views.training import ClassView
 
-        return ClassView(self.content, training_mode=self.training)
+        return ClassView(self.content, training_mode=self.training or settings.is_preview())
+
+    def review_desk(self):
+        """The clinician's review desk: staff only, like the class view."""
+        from clinic_explainer.views.review_desk import ReviewDesk
+
+        return ReviewDesk(self.content, staff=self.training or settings.is_preview())
 
     def teach_back(self) -> HTML:
-        from clinic_explainer.views.quiz import teach_back_prompts
+        """Nothing: each question's teach-back prompt is shown beside it in the quiz (training
+        mode), and every prompt is in the trainers' answer key (`make answer-key`). The cell that
+        calls this stays in notebooks written before, so the list is never printed twice."""
+        return HTML("")
 
-        return teach_back_prompts(self.content, training=self.training)
+    def patient_questions(self) -> HTML:
+        """Questions patients often ask, each model answer folded away until the trainee opens it."""
+        from clinic_explainer.views.quiz import patient_questions
+
+        return patient_questions(self.content)
 
 
 class _Footer:

@@ -47,6 +47,11 @@ def database_url() -> str:
 
 
 # --- the pages of the series (pages.yml ids and their notebooks) ------------------------------
+# How far ahead a treatment date may be (a personal link sent at booking, the date picker):
+# a plan-ahead view up to this many days before the treatment; further out is taken for a
+# typing slip (a wrong year) and gets words instead of dates (issue 18 item 3)
+PLAN_AHEAD_DAYS = 183
+
 INDEX_NOTEBOOK = "00_index.ipynb"
 EXPLAINER_NOTEBOOK = "patient_explainer.ipynb"
 TIMELINE_NOTEBOOK = "03_recovery_timeline.ipynb"
@@ -153,6 +158,44 @@ CONTENT_FILE_MAX_BYTES = 1024 * 1024
 # kernels one client address may hold: a dozen patients behind one waiting-room address, a few
 # with a second tab (serving/kernels/shares.py says how the share follows the cap)
 WAITING_ROOM = 16
+# pages of one client address that its client left, or never connected to, before they
+# connected to their kernel (a curl loop, a bot): past this many the address gets the busy
+# page without a kernel; one is forgiven every UNCONNECTED_FORGIVEN_SECONDS (a patient who
+# closes a tab while it loads costs one)
+UNCONNECTED_PAGES_MAX = 3
+UNCONNECTED_FORGIVEN_SECONDS = 30.0
+
+# --- what one visitor may type, download and hold (issue 20, docs/architecture.md "Limits") --
+# the longest text a patient may type (the questions for the appointment list): a page of
+# questions; the list then takes ~0.2 s and ~15 KB (a 1 MB note took 65 s and 680 MB)
+OWN_QUESTIONS_MAX_CHARS = 2000
+# a download (handout, appointment list, .ics) built on a click: about 0.2-0.7 s and 12-35 KB
+# today, so these are far from a normal visit, even on a busy machine
+DOWNLOAD_MAX_SECONDS = 20.0
+DOWNLOAD_MAX_BYTES = 2 * 1024 * 1024
+# widget messages one kernel websocket may send (serving/http/ws_limits.py): a widget client
+# waits for each answer, so a patient never sends fast (measured in Chromium on the timeline:
+# a fast mouse drag at most 15 in a second, one every ~68 ms; an arrow key held 7 a second);
+# past the rate they wait (the latest of a widget replaces the one waiting), past the flood
+# line the socket is closed
+WS_RATE = 20.0          # messages a second reaching the kernel, after a burst of
+WS_BURST = 20
+WS_QUEUE = 256          # widgets with a message waiting (a page has ~120 widget models)
+WS_FLOOD = 200          # messages received within WS_FLOOD_WINDOW seconds (ten times the rate): closed
+WS_FLOOD_WINDOW = 2.0
+WS_FLOOD_PAUSE = 10.0   # seconds a flooded kernel refuses new websockets (no reconnect loop)
+# a visitor's kernel may hold this much private memory (RLIMIT_DATA, serving/patient_ipykernel.py):
+# the heaviest measured visit (the explainer with the calendar, both handouts and the list)
+# peaks at 368 MB of it (159 MB resident), the skin explorer at 274 MB; twice that and no
+# gigabyte (0 in the environment: no limit)
+KERNEL_MEMORY_ENV = "CLINIC_EXPLAINER_KERNEL_MEMORY_MB"
+KERNEL_MEMORY_MB = 768
+
+
+def kernel_memory_mb() -> int:
+    """The patient kernel's memory limit in MB (0: none); the environment may change it."""
+    value = os.environ.get(KERNEL_MEMORY_ENV, "")
+    return int(value) if value.isdigit() else KERNEL_MEMORY_MB
 
 
 def patient_pool_env() -> int | None:

@@ -8,7 +8,7 @@ one run of ``make check`` lists everything that needs fixing.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,13 +17,13 @@ import yaml
 from pydantic import BaseModel
 
 from clinic_explainer import settings
-from clinic_explainer.content import schema
+from clinic_explainer.content import review, schema
 from clinic_explainer.content.errors import ContentError, Problem
 
 PACKAGE_ROOT = settings.PROJECT_ROOT
-from clinic_explainer.content.crossref import check_explorers, check_plain, check_refs
+from clinic_explainer.content.crossref import check_explorers, check_patient_questions, check_plain, check_refs
 from clinic_explainer.content.facts import check_facts
-from clinic_explainer.content.files import Lines, read_markdown, read_yaml, rel_path
+from clinic_explainer.content.files import SAFE_LOADER, Lines, read_markdown, read_yaml, rel_path
 from clinic_explainer.content.validation import RUNTIME_PLACEHOLDERS, fill, fill_tree, line_for, validate
 
 content_root = settings.content_root
@@ -54,26 +54,45 @@ class Content:
     evidence: schema.EvidenceFile
     jargon: schema.JargonFile
     facts: schema.FactsFile  # facts.yml: every place that repeats a number of the FAQ
+    patient_questions: schema.PatientQuestionsFile  # questions patients ask, model answers (staff)
     languages: tuple[tuple[str, str], ...] = ()  # (locale, its language_switch text) of every language
     # How texts that wait for the clinic's review are shown (DRAFT_MODES): to patients "hidden"
     # (the clinic's approved words only) unless clinic.yml opts in with show_drafts ("noticed":
     # shown, one notice a page, no marks); to staff and in the preview, "marked" (each marked).
     drafts: str = "hidden"
+    # The clinician's review of every text that needs it (content/review.py), and where a part
+    # comes from when a patient gets the default language's approved words instead of an
+    # unapproved translation (attribute -> locale).
+    book: review.Book = field(default_factory=review.Book, compare=False, repr=False)
+    origin: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    staff_view: "Content | None" = field(default=None, compare=False, repr=False)
 
-    def shows(self, status: str) -> bool:
-        """Whether a text of this review status reaches the page."""
-        return status != "draft" or self.drafts != "hidden"
+    def key(self, part: str, ref: str | None = None) -> str:
+        """The review key of a part ("red_flags"), an entry ("plain", FAQ id) or an FAQ section."""
+        if part == "faq":
+            path = Path(self.faq[ref].file)
+            return f"{path.parent.parent.name}/faq/{path.name}"
+        name = PART_FILES[part]
+        loc = self.origin.get(part, self.locale)
+        return f"{loc}/{name}#{review.slug(ref)}" if ref is not None else f"{loc}/{name}"
 
-    def marks(self, status: str) -> bool:
+    def state(self, part: str, ref: str | None = None) -> str:
+        return self.book.state(self.key(part, ref))
+
+    def shows(self, part: str, ref: str | None = None) -> bool:
+        """Whether this text reaches the page: approved, or drafts are shown (opt-in, staff)."""
+        return self.drafts != "hidden" or self.book.shown(self.key(part, ref))
+
+    def marks(self, part: str, ref: str | None = None) -> bool:
         """Whether it carries a "waiting for review" mark (staff and preview only)."""
-        return status == "draft" and self.drafts == "marked"
+        return self.drafts == "marked" and not self.book.shown(self.key(part, ref))
 
     def has_drafts(self) -> bool:
-        return any(status == "draft" for _, _, status in self.reviews())
+        return any(not self.book.shown(i.key) for i in self.book.of(self.locale))
 
     def for_staff(self) -> "Content":
         """The same content as staff see it: every draft shown and marked."""
-        return replace(self, drafts="marked")
+        return replace(self.staff_view or self, drafts="marked", staff_view=None)
 
     def other_languages(self) -> list[tuple[str, str]]:
         return [(loc, text) for loc, text in self.languages if loc != self.locale]
@@ -116,9 +135,11 @@ DATA_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "evidence.yml": ("evidence", schema.EvidenceFile),
     "jargon.yml": ("jargon", schema.JargonFile),
     "facts.yml": ("facts", schema.FactsFile),
+    "patient_questions.yml": ("patient_questions", schema.PatientQuestionsFile),
 }
+PART_FILES = {attr: name for name, (attr, _) in DATA_FILES.items()}
 # Staff-only files: a language may leave them out and use the clinic's default language's.
-STAFF_FILES = ("quiz.yml", "facilitator.yml")
+STAFF_FILES = ("quiz.yml", "facilitator.yml", "patient_questions.yml")
 # Files whose {names} are their own (a fact's numbers), not clinic settings.
 OWN_PLACEHOLDERS = ("facts.yml",)
 
@@ -263,6 +284,8 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
                 faq_ids, "FAQ", problems)
     if (base / "quiz.yml").exists():
         check_explorers(parts, part_lines, faq, source_ids, rel, problems, faq_lines)
+    if (base / "patient_questions.yml").exists():
+        check_patient_questions(parts, part_lines, faq, faq_lines, rel, problems)
     check_plain(parts, part_lines, faq, faq_lines, source_ids, rel, problems)
     check_facts(parts, part_lines, faq, rel, problems)
     page_ids = {p.id for p in series.pages}
@@ -283,10 +306,37 @@ def _load_cached(root: Path, procedure: str | None, locale: str | None, fingerpr
     if problems:
         raise ContentError(problems)
 
-    return Content(root=root, procedure=procedure, locale=locale, clinic=clinic, ui=ui, faq=faq,
-                   drafts="noticed" if clinic.show_drafts else "hidden",
-                   sources={s.id: s for s in parts["sources"].sources}, languages=languages(root, procedure),
-                   **{k: v for k, v in parts.items() if k != "sources"})
+    decisions = _load_decisions(root / procedure)
+    book = review.book_for(root / procedure, locale, clinic.default_locale, decisions, STAFF_FILES)
+    c = Content(root=root, procedure=procedure, locale=locale, clinic=clinic, ui=ui, faq=faq,
+                drafts="noticed" if clinic.show_drafts else "hidden", book=book,
+                sources={s.id: s for s in parts["sources"].sources}, languages=languages(root, procedure),
+                **{k: v for k, v in parts.items() if k != "sources"})
+    if c.drafts == "hidden" and locale != clinic.default_locale:
+        c = _approved_only(c, _load_cached(root, procedure, clinic.default_locale, fingerprint))
+    return c
+
+
+def _load_decisions(procedure_dir: Path) -> dict:
+    """The clinician's decisions (reviews.yml, written by the review desk); none yet is fine."""
+    path = procedure_dir / review.REVIEWS_FILE
+    if not path.exists():
+        return {}
+    data, lines = read_yaml(path)
+    return validate(schema.ReviewsFile, data or {}, rel_path(path), lines).decisions
+
+
+def _approved_only(c: Content, default: Content) -> Content:
+    """A patient's view of a translation: where a translated file is not approved, the clinic's
+    approved words in the default language instead (the staff view keeps the translation)."""
+    swaps: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for name, (attr, _) in DATA_FILES.items():
+        if not c.book.shown(f"{c.locale}/{name}"):
+            swaps[attr], origin[attr] = getattr(default, attr), default.locale
+    faq = {sid: (s if c.book.shown(c.key("faq", sid)) or sid not in default.faq else default.faq[sid])
+           for sid, s in c.faq.items()}
+    return replace(c, faq=faq, origin=origin, staff_view=c, **swaps)
 
 
 def languages(root: Path, procedure: str) -> tuple[tuple[str, str], ...]:
@@ -295,7 +345,9 @@ def languages(root: Path, procedure: str) -> tuple[tuple[str, str], ...]:
     for path in sorted((root / "locales").glob("*.yml")):
         if (root / procedure / path.stem).is_dir():
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                # libyaml: this runs in every patient kernel, and the pure-Python parser took
+                # most of the content's load time there (two whole locale files for one word)
+                data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
             except yaml.YAMLError:
                 continue
             out.append((path.stem, str(data.get("language_switch", path.stem))))

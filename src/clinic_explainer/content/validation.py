@@ -16,6 +16,8 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 RUNTIME_PLACEHOLDERS = {
     "n", "label", "duration", "stages", "position", "reviewed_by", "last_reviewed",
     "next_review", "score", "total", "date", "depth", "level", "flag", "start", "end", "unit", "name", "reason",
+    # the review desk's counts and lines
+    "waiting", "never", "edited", "asked", "stale", "title", "detail", "action", "file", "language",
 }
 _TYPE_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "date", "constrained-str"}
 

@@ -46,18 +46,25 @@ def _date(d, c) -> str:
     return format_date(d, format="d MMMM y", locale=c.locale)
 
 
-def header_html(page_id: str, c) -> str:
+def header_html(page_id: str, c, training: bool = False) -> str:
+    """The page's header; ``training`` (JupyterLab): without the language links."""
     page = c.page(page_id)
-    return _block("header", c=c, page=page, index=page.notebook == INDEX_NOTEBOOK, style=Markup(style(c)))
+    return _block("header", c=c, page=page, index=page.notebook == INDEX_NOTEBOOK, style=Markup(style(c)),
+                  training=training)
 
 
-def header(page_id: str, c) -> HTML:
-    return HTML(header_html(page_id, c))
+def header(page_id: str, c, training: bool = False) -> HTML:
+    return HTML(header_html(page_id, c, training=training))
+
+
+def _notes(sid: str, c) -> list:
+    """The sourced notes beside an FAQ answer that reach this page (approved, or drafts shown)."""
+    return [n for n in c.evidence.for_faq(sid) if c.shows("evidence", n.id)]
 
 
 def _studies(sid: str, c) -> list[tuple[str, list[str]]]:
     """(note, its short citations) for each sourced note beside an FAQ answer."""
-    return [(n.text, [_short_cite(c.sources[s]) for s in n.sources]) for n in c.evidence.for_faq(sid)]
+    return [(n.text, [_short_cite(c.sources[s]) for s in n.sources]) for n in _notes(sid, c)]
 
 
 def _short_cite(source) -> str:
@@ -67,16 +74,21 @@ def _short_cite(source) -> str:
     return f"{first}{' et al.' if len(authors) > 1 else ''} {source.year}"
 
 
+def _plain(sid: str, c):
+    """The plain version of an FAQ answer if it reaches the page, else None (the clinic's own words)."""
+    plain = c.plain.for_faq(sid)
+    return plain if plain is not None and c.shows("plain", sid) else None
+
+
 def faq_html(section_ids, c, level: int = 2) -> str:
     """Each FAQ answer: the plain version first, the clinic's own words one tap away.
 
     The <details> element is open for print (CSS and a beforeprint handler) and its text
     stays in the accessibility tree while closed (style.css), so screen readers reach it.
     """
-    plain = c.plain.for_faq if c.shows(c.plain.status) else lambda sid: None  # else the clinic's own words
-    answers = [(sid, c.faq[sid], plain(sid), Markup(markdown(c.faq[sid].body)),
-                _studies(sid, c) if c.shows(c.evidence.status) else [])
-               for sid in section_ids if c.shows(c.faq[sid].front.status)]
+    answers = [(sid, c.faq[sid], _plain(sid, c), Markup(markdown(c.faq[sid].body)), _studies(sid, c),
+                any(c.marks("evidence", n.id) for n in _notes(sid, c)))
+               for sid in section_ids if c.shows("faq", sid)]
     return _block("faq", c=c, answers=answers, level=level)
 
 
@@ -110,32 +122,36 @@ def red_flags(c) -> HTML:
 
 def _cited_sources(page, c) -> list[str]:
     ids: list[str] = []
-    shown = [sid for sid in page.faq if c.shows(c.faq[sid].front.status)]
+    shown = [sid for sid in page.faq if c.shows("faq", sid)]
     for sid in shown:
         ids += [s for s in c.faq[sid].front.sources if s not in ids]
-    if "warning-signs" in shown and c.shows(c.red_flags.status):
+    if "warning-signs" in shown and c.shows("red_flags"):
         ids += [s for s in c.red_flags.sources if s not in ids]
-    for sid in shown if c.shows(c.evidence.status) else []:
-        ids += [s for n in c.evidence.for_faq(sid) for s in n.sources if s not in ids]
+    for sid in shown:
+        ids += [s for n in _notes(sid, c) for s in n.sources if s not in ids]
     ids += [s for s in page.sources if s not in ids]
     return ids
 
 
-def review_line(review, c) -> str:
-    """'Reviewed by … on 23 November 2026. Next review due …', or 'Waiting for review by the clinic.'"""
-    if getattr(review, "status", "approved") == "draft":
-        return c.ui.waiting_review if c.marks("draft") else ""
+def review_line(review, c, key: tuple = ()) -> str:
+    """'Reviewed by … on 23 November 2026. Next review due …', or 'Waiting for review by the clinic.'
+
+    ``key``: the part (and entry) whose review state decides, e.g. ("faq", "results")."""
+    if key and c.state(*key) != "approved":
+        return c.ui.waiting_review if c.marks(*key) else ""
     return c.text(c.ui.reviewed_line, reviewed_by=review.reviewed_by, last_reviewed=_date(review.last_reviewed, c),
                   next_review=_date(review.next_review, c))
 
 
 def footer_html(page_id: str, c) -> str:
     page = c.page(page_id)
-    shown = [sid for sid in page.faq if c.shows(c.faq[sid].front.status)]
-    reviews = [(c.faq[sid].front.question, line) for sid in shown if (line := review_line(c.faq[sid].front, c))]
+    shown = [sid for sid in page.faq if c.shows("faq", sid)]
+    reviews = [(c.faq[sid].front.question, line) for sid in shown
+               if (line := review_line(c.faq[sid].front, c, ("faq", sid)))]
+    plains = [sid for sid in shown if _plain(sid, c)]
     return _block("footer", c=c, index=page.notebook == INDEX_NOTEBOOK,
                   sources=[c.sources[s] for s in _cited_sources(page, c)], reviews=reviews,
-                  plain_review=c.shows(c.plain.status) and any(c.plain.for_faq(sid) for sid in shown))
+                  plain_review=("marked" if any(c.marks("plain", sid) for sid in plains) else "yes") if plains else "")
 
 
 def series_html(c) -> str:

@@ -118,6 +118,27 @@ def section_rows(c: content_mod.Content) -> list[tuple[str, Score, Score | None]
     return rows
 
 
+def review_summary(c: content_mod.Content) -> list[str]:
+    """Lines for `make check`: what in this language awaits the clinician (texts never reviewed
+    grouped by file), what was edited since its approval, what a clinician asked to change,
+    what went stale, and decisions about texts that are gone."""
+    lines, never = [], {}
+    for item in c.book.waiting(c.locale):
+        state, decision = c.book.state(item.key), c.book.decisions.get(item.key)
+        where = rel_path(item.path)
+        if state == "needs-review" and decision is None:
+            never.setdefault(where, []).append(item.ref or "the whole file")
+        elif state == "needs-review":
+            lines.append(f"    edited since {decision.by} decided on {decision.date}: {item.key} ({where})")
+        elif state == "change-asked":
+            lines.append(f"    change asked by {decision.by} on {decision.date}: {item.key} ({where}): {decision.comment}")
+        else:
+            lines.append(f"    stale: {item.key} was approved on {decision.date}, then its source {item.source} changed ({where})")
+    lines += [f"    never reviewed: {where}: {', '.join(refs)}" for where, refs in never.items()]
+    lines += [f"    decision about a text that is gone: {key} (reviews.yml)" for key in c.book.orphans()]
+    return lines
+
+
 def report(c: content_mod.Content, today: date) -> list[str]:
     lines = [f"  reading level, language '{c.locale}' (goal: {formula_for(c.locale).goal})"]
     for sid, clinic, plain in section_rows(c):
@@ -125,9 +146,11 @@ def report(c: content_mod.Content, today: date) -> list[str]:
     for label, _, _, text in plain_units(c):
         if not label.startswith("in short"):
             lines.append(f"    {label:34} {score(text, c.locale)}")
+    waiting = review_summary(c)
+    if waiting:
+        lines.append(f"  waiting for the clinician ('{c.locale}', the review desk: notebooks/07_review_desk.ipynb):")
+        lines += waiting
     for file, review, status in c.reviews():
-        if status == "draft":
-            lines.append(f"  draft, waiting for clinic review: {file}")
         if review.next_review == today:
             lines.append(f"  review due today: {file}")
     return lines
@@ -144,7 +167,7 @@ def check_all(root: Path | None, today: date) -> tuple[list[content_mod.Content]
     loaded = []
     for loc in dict.fromkeys([default.locale, *locales]):
         try:
-            c = content_mod.load(root, locale=loc)
+            c = content_mod.load(root, locale=loc).for_staff()  # the files as written, every draft in
         except ContentError as exc:
             problems.extend(exc.problems)
             continue

@@ -40,12 +40,12 @@ def _words(exc: BaseException, url: str) -> str:
     text = str(getattr(exc, "orig", exc)).lower()
     where = make_url(url).database if url.startswith("sqlite") else "the database server"
     if "locked" in text or "busy" in text:
-        return f"The training record is busy (another program is writing to {where}). Try again in a moment."
+        return f"The clinic's records are busy (another program is writing to {where}). Try again in a moment."
     if "readonly" in text or "read-only" in text or "permission" in text:
-        return f"The training record cannot be written: {where} is read-only. Ask whoever runs this computer to make it writable."
+        return f"The clinic's records cannot be written: {where} is read-only. Ask whoever runs this computer to make it writable."
     if "unable to open" in text or "no such file" in text:
-        return f"The training record's folder is missing or cannot be opened ({where})."
-    return f"The training record cannot be reached right now ({type(getattr(exc, 'orig', exc)).__name__})."
+        return f"The clinic's records folder is missing or cannot be opened ({where})."
+    return f"The clinic's records cannot be reached right now ({type(getattr(exc, 'orig', exc)).__name__})."
 
 
 def alembic_config(connection) -> Config:

@@ -62,9 +62,9 @@ class ReviewEvent(Base):
     __tablename__ = "review_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    item: Mapped[str] = mapped_column(String(200), index=True)  # e.g. "en/plain.yml#sections[results]"
+    item: Mapped[str] = mapped_column(String(200), index=True)  # e.g. "en/plain.yml#results" (content/review.py)
     action: Mapped[str] = mapped_column(String(20))     # "approved" or "change-asked"
     reviewer: Mapped[str] = mapped_column(String(80))
     comment: Mapped[str] = mapped_column(Text, default="")
-    text_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the words reviewed
+    text_hash: Mapped[str] = mapped_column(String(64))  # hash of the words decided on (content/review.py text_hash)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

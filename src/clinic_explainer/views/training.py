@@ -200,7 +200,7 @@ class ClassView(w.VBox):
         if q is None:
             return ""
         c, t = self.content, self.content.ui.training
-        return render_macro(TEMPLATE, "missed", w=t, title=c.text(t.most_missed, label=q.prompt), prompt=q.prompt,
+        return render_macro(TEMPLATE, "missed", w=t, title=c.text(t.most_missed, label=f"{round(100 * view.questions[0].share_right)}%"), prompt=q.prompt,
                             passage=q.passage, faq_question=c.faq[q.faq].front.question, teach_back=q.teach_back or "")
 
     def _links_html(self, view) -> str:

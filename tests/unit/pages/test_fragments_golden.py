@@ -226,6 +226,9 @@ def _views(c, out: dict) -> None:
     out["quiz.teach_back_prompts"] = quiz.teach_back_prompts(c, training=True).data
     out["quiz.teach_back_prompts/patient"] = quiz.teach_back_prompts(c, training=False).data
     out["quiz.teach_back_html/none"] = quiz.teach_back_html(None, "1 of 2", c)
+    out["quiz.patient_questions_html"] = quiz.patient_questions_html(c)
+    from clinic_explainer.takehome.answer_key import answer_key_html
+    out["answer_key_html"] = answer_key_html(c, "0123456789abcdef" * 4)
     _widgets_html(quiz.QuizView(c, training=False), out, "quiz.widgets.patient")
 
     # the skin explorer

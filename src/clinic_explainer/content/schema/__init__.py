@@ -11,5 +11,7 @@ from clinic_explainer.content.schema.clinic import *  # noqa: F403
 from clinic_explainer.content.schema.explorers import *  # noqa: F403
 from clinic_explainer.content.schema.facts import *  # noqa: F403
 from clinic_explainer.content.schema.faq import *  # noqa: F403
+from clinic_explainer.content.schema.questions import *  # noqa: F403
 from clinic_explainer.content.schema.series import *  # noqa: F403
 from clinic_explainer.content.schema.ui import *  # noqa: F403
+from clinic_explainer.content.schema.review import *  # noqa: F403

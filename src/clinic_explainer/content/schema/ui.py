@@ -66,6 +66,16 @@ class TimelineStrings(Strict):
     handout_button: Text
     handout_ready: Text
     handout_link: Text
+    plan_ahead: Text
+    plan_ahead_today: Text
+    plan_ahead_tomorrow: Text
+    today_mark: Text
+    plan_ahead_help: Text
+    date_too_far: Text
+    day_now: Text
+    day_zero: Text
+    no_reminders: Text
+    calendar_event: Text
     span_range: Text
     span_first: Text
     span_from: Text
@@ -100,6 +110,7 @@ class HandoutStrings(Strict):
     print_button: Text
     print_ready: Text
     print_link: Text
+    today: Text
 
 
 class ServingStrings(Strict):
@@ -157,6 +168,8 @@ class UiStrings(Strict):
     audience_staff: Text
     facilitator_heading: Text
     error_generic: Text
+    download_too_slow: Text
+    download_too_large: Text
     serving: ServingStrings
     getting_ready: GettingReady
     start_here: StartHere
@@ -165,6 +178,7 @@ class UiStrings(Strict):
     skin: SkinStrings
     quiz: QuizStrings
     training: TrainingStrings
+    review_desk: ReviewDeskStrings
     facilitator: FacilitatorStrings
     handout: HandoutStrings
 
@@ -193,6 +207,8 @@ class CandidacyStrings(Strict):
     answers_heading: Text
     own_questions_label: Text
     own_questions_help: Text
+    own_questions_limit: Text
+    own_questions_too_long: Text
     list_button: Text
     list_ready: Text
     list_link: Text
@@ -234,6 +250,20 @@ class QuizStrings(Strict):
     review_heading: Text
     all_right: Text
     teach_back_heading: Text
+    # questions patients often ask (patient_questions.yml) and the trainers' answer key (PDF)
+    patient_heading: Text
+    patient_intro: Text
+    model_answer: Text
+    draws_on: Text
+    faq_silent: Text
+    key_button: Text
+    key_ready: Text
+    key_link: Text
+    key_title: Text
+    key_intro: Text
+    key_why: Text
+    key_version: Text
+    key_draft: Text
 
 
 class TrainingStrings(Strict):
@@ -272,6 +302,54 @@ class FacilitatorStrings(Strict):
     demonstrate: Text
     patient_questions: Text
     timing: Text
+
+
+
+
+class ReviewDeskStrings(Strict):
+    """Words of the clinician's review desk (views/review_desk.py): staff only."""
+
+    heading: Text
+    intro: Text
+    staff_only: Text
+    counts: Text
+    nothing_waiting: Text
+    list_label: Text
+    reviewer_label: Text
+    comment_label: Text
+    approve: Text
+    ask_change: Text
+    approved_done: Text
+    asked_done: Text
+    not_recorded: Text
+    state_needs_review: Text
+    state_edited: Text
+    state_change_asked: Text
+    state_stale: Text
+    kind_plain: Text
+    kind_evidence: Text
+    kind_jargon: Text
+    kind_translation: Text
+    kind_file: Text
+    beside: Text
+    to_review: Text
+    checks_heading: Text
+    check_facts: Text
+    check_numbers: Text
+    check_reading: Text
+    check_sources: Text
+    check_jargon: Text
+    check_parity: Text
+    check_used: Text
+    passed: Text
+    failed: Text
+    last_decision: Text
+    action_approved: Text
+    action_change_asked: Text
+    where: Text
+    log_heading: Text
+    log_empty: Text
+    log_columns: list[Text]
 
 
 UiStrings.model_rebuild()  # its tool sections are defined below it

@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from clinic_explainer import content as content_mod
 from clinic_explainer.charts.chart import FONT, TimelineChart
-from clinic_explainer.models.timeline import RecoveryTimeline, day_text, phase_title
+from clinic_explainer.models.timeline import RecoveryTimeline, phase_title
 from clinic_explainer.pages.html import markdown
 from clinic_explainer.pages.render import colour_css, render
 from clinic_explainer.pages.urls import data_url, explainer_url, personal_link
@@ -71,7 +71,7 @@ def faq_summary(c) -> list[tuple[str, Markup]]:
         if sid == WARNING_SIGNS_FAQ:
             continue
         s = c.faq[sid]
-        short = c.plain.for_faq(sid)  # plain.yml: the "In short" version of the answer
+        short = c.plain.for_faq(sid) if c.shows("plain", sid) else None  # plain.yml: "In short", if approved
         out.append((s.front.question, Markup(markdown(short.in_short if short is not None else s.body))))
     return out
 
@@ -84,16 +84,33 @@ def latest_review(c):
 @dataclass(frozen=True)
 class PersonalDates:
     treated_on: str
-    rows: list[tuple[str, str]]  # (date, what)
+    rows: list[tuple[str, str, bool]]  # (date, what, is the "today" row)
     link: str
 
 
+def full_date(d: date, c) -> str:
+    """'Friday 4 December 2026': a sheet kept on the fridge needs the year."""
+    return format_date(d, format=c.ui.date_format_year, locale=c.locale)
+
+
 def personal_dates(c, treated_at: datetime, today: date) -> PersonalDates:
+    """The patient's dates with the year, and a "today" row where today falls among them
+    (before that day's own items), so the sheet says which dates have passed."""
     model = RecoveryTimeline(c)
-    rows = [(day_text(m.when.date(), c, today), m.text) for m in model.dated(treated_at)
-            if m.kind in ("milestone", "follow-up")]
-    return PersonalDates(day_text(treated_at.date(), c, today), rows,
+    dated = [(m.when.date(), m.text) for m in model.dated(treated_at) if m.kind in ("milestone", "follow-up")]
+    rows = [(full_date(d, c), text, False) for d, text in dated if d < today]
+    rows.append((full_date(today, c), c.ui.handout.today, True))
+    rows += [(full_date(d, c), text, False) for d, text in dated if d >= today]
+    return PersonalDates(full_date(treated_at.date(), c), rows,
                          personal_link(c, treated_at.date()) if c.clinic.public_url else "")
+
+
+def aftercare_checks(c) -> list[str]:
+    """The "Looking after your skin" tick boxes: things to do. A step that repeats what the
+    timeline says one may see (e.g. "Complete results can be seen...") is not a task; the
+    stage table and the dates already say it."""
+    seen = {x for p in c.timeline.phases for x in p.may_see} | {m.text for m in c.timeline.milestones}
+    return [step.text for step in c.aftercare.steps if step.text not in seen]
 
 
 def handout_html(c=None, treated_at: datetime | None = None, today: date | None = None,
@@ -109,7 +126,7 @@ def handout_html(c=None, treated_at: datetime | None = None, today: date | None 
         "handout.html.j2",
         c=c, h=c.ui.handout, t=c.ui.timeline, lang=c.locale, compact=compact,
         faq=faq_summary(c), chart=chart_svg(c), chart_alt=c.ui.timeline.chart_title,
-        phases=RecoveryTimeline(c).phases, phase_title=phase_title, aftercare=c.aftercare.steps,
+        phases=RecoveryTimeline(c).phases, phase_title=phase_title, aftercare=aftercare_checks(c),
         personal=personal, qr=qr,
         qr_caption=c.ui.handout.qr_personal if personal else c.ui.handout.qr_caption,
         disclaimer=c.text(c.ui.disclaimer),
@@ -142,8 +159,12 @@ def handout_pdf(c=None, paper: str = "a4", treated_at: datetime | None = None, t
 def appointment_html(c, ticked: list[str], answers: list[tuple[str, str]], tell: list[str],
                      faq: list[str], questions: str, compact: bool = False) -> str:
     s = c.ui.candidacy
+    # each "tell your skin doctor" line after the question it answers, so "it" has a referent
+    asked = {x.tell_dermatologist: x.question for x in c.candidacy.contraindications}
+    tell_rows = [(asked.get(text, ""), text) for text in tell]
     return render(
-        "appointment.html.j2", c=c, s=s, lang=c.locale, compact=compact, ticked=ticked, answers=answers, tell=tell, faq=faq,
+        "appointment.html.j2", c=c, s=s, lang=c.locale, compact=compact, ticked=ticked, answers=answers, tell=tell_rows,
+        faq=faq,
         questions=[q.strip() for q in questions.splitlines() if q.strip()],
         decider=c.candidacy.decider, next_step=c.text(s.next_step),
         disclaimer=c.text(c.ui.disclaimer))
