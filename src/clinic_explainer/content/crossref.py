@@ -155,3 +155,50 @@ def check_plain(parts: dict[str, Any], part_lines: dict[str, Lines], faq: dict[s
     check_refs(rel("pages.yml"), part_lines["pages.yml"],
                 [(("pages", i, "sources", j), s) for i, p in enumerate(parts["series"].pages)
                  for j, s in enumerate(p.sources)], source_ids, "source", problems)
+
+
+QUOTED = re.compile(r"[\"“]([^\"”]+)[\"”]")
+
+
+def _mtime(file: str) -> int:
+    try:
+        return abs_path(file).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def check_patient_questions(parts: dict[str, Any], part_lines: dict[str, Lines], faq: dict[str, schema.FaqSection],
+                            faq_lines: dict[str, Lines], rel, problems: list[Problem]) -> None:
+    """patient_questions.yml: every model answer draws only on the FAQ answers and sourced notes
+    it names. Its evidence quotes are in those texts word for word, so are words it puts in
+    quotation marks, and every number it gives is one of theirs."""
+    pq, file, lines = parts["patient_questions"], rel("patient_questions.yml"), part_lines["patient_questions.yml"]
+    notes = {n.id: n for n in parts["evidence"].notes}
+    check_refs(file, lines, [(("questions", i, "faq", j), f) for i, q in enumerate(pq.questions)
+                             for j, f in enumerate(q.faq)], set(faq), "FAQ", problems)
+    check_refs(file, lines, [(("questions", i, "notes", j), n) for i, q in enumerate(pq.questions)
+                             for j, n in enumerate(q.notes)], set(notes), "evidence note", problems)
+    for i, q in enumerate(pq.questions):
+        sections = [faq[f] for f in q.faq if f in faq]
+        texts = [squash(s.body) for s in sections] + [squash(notes[n].text) for n in q.notes if n in notes]
+        named = ", ".join([f"'{s.id}' ({s.file})" for s in sections] + [f"'{n}'" for n in q.notes if n in notes])
+        quotes = [(("questions", i, "evidence", j), words) for j, words in enumerate(q.evidence)]
+        quotes += [(("questions", i, "answer"), m.group(1)) for m in QUOTED.finditer(q.answer)]
+        for loc, words in quotes:
+            if any(squash(words) in text for text in texts):
+                continue
+            line = line_for(loc, lines)
+            newest = max(sections, key=lambda s: _mtime(s.file), default=None)
+            if newest is not None and _missing_quote(newest, faq_lines[newest.file], file, line, format_loc(loc),
+                                                     words, "a model answer to a patient's question", problems):
+                continue
+            problems.append(Problem(file, format_loc(loc), f"'{words}' is not word for word in the texts this "
+                                    f"answer draws on ({named}). Quote them exactly, or name the FAQ answer "
+                                    f"(faq) or evidence note (notes) that says it.", line))
+        said = {n for text in texts for n in numbers(text)}
+        extra = [n for n in dict.fromkeys(numbers(q.answer)) if n not in said]
+        if extra:
+            loc = ("questions", i, "answer")
+            problems.append(Problem(file, format_loc(loc), f"the model answer gives the number(s) {', '.join(extra)}, "
+                                    f"which the texts it draws on ({named}) do not say. Answer only what they say.",
+                                    line_for(loc, lines)))

@@ -1,7 +1,9 @@
 """The staff knowledge check: one question at a time, scoring and what to review (pure model).
 
 The answer key stays here, in the kernel: the view shows only the options, and asks this
-model whether an answer is right after the user has answered.
+model whether an answer is right after the user has answered. ``answer_key`` and
+``model_answers`` lay the whole key out for the trainers' printed answer key (takehome/)
+and the questions patients often ask (patient_questions.yml).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from clinic_explainer.content import Content
-from clinic_explainer.content.schema import QuizQuestion
+from clinic_explainer.content.schema import PatientQuestion, QuizQuestion
 
 
 @dataclass(frozen=True)
@@ -85,3 +87,41 @@ class QuizSession:
     def restart(self) -> None:
         self.position = 0
         self.results.clear()
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """One question of the printed answer key."""
+
+    number: int  # as the quiz numbers it ("Question 2 of 20")
+    question: QuizQuestion
+    options: list[str]
+    right_option: str
+    faq_title: str
+
+
+@dataclass(frozen=True)
+class ModelAnswer:
+    """A question patients often ask, its model answer and what the answer draws on."""
+
+    question: PatientQuestion
+    drawn_from: list[str]  # the FAQ questions, then the sources of the notes, each once
+
+
+def answer_key(content: Content) -> list[KeyEntry]:
+    session = QuizSession(content)
+    out = []
+    for n, q in enumerate(session.questions, start=1):
+        options = session.options(q)
+        out.append(KeyEntry(n, q, options, options[q.correct_index], content.faq[q.faq].front.question))
+    return out
+
+
+def model_answers(content: Content) -> list[ModelAnswer]:
+    notes = {n.id: n for n in content.evidence.notes}
+    out = []
+    for q in content.patient_questions.questions:
+        sources = [content.sources[s].title for n in q.notes if n in notes for s in notes[n].sources
+                   if s in content.sources]
+        out.append(ModelAnswer(q, list(dict.fromkeys([content.faq[f].front.question for f in q.faq] + sources))))
+    return out

@@ -1,8 +1,10 @@
 """The knowledge check widget: one question at a time, feedback, score, what to review.
 
 The answer key never leaves the kernel: the page gets the options only, and the
-explanation and FAQ passage are sent after the user answers. Teach-back prompts are
-shown in training mode only (JupyterLab), never in patient mode (Voila).
+explanation and FAQ passage are sent after the user answers. Teach-back prompts and the
+trainers' answer key (a PDF built on a click) are offered in training mode only (JupyterLab),
+never in patient mode (Voila). The questions patients often ask come with their model answers
+folded away (``patient_questions``), so a trainee answers first.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import ipywidgets as w
 from IPython.display import HTML
 
-from clinic_explainer.models.quiz import Feedback, QuizSession
+from clinic_explainer.models.quiz import Feedback, QuizSession, model_answers
 from clinic_explainer.pages.render import render_macro
 from clinic_explainer.pages.urls import faq_href
 from clinic_explainer.settings import is_training_mode
+from clinic_explainer.takehome.calendar import ready_html
+from clinic_explainer.takehome.downloads import PDF_MIME
 from clinic_explainer.views.base import ReadyPlaceholder, caption_html, guarded, heading_html
 
 PAGE_ID = "knowledge-check"
@@ -50,6 +54,18 @@ def teach_back_prompts(c, training: bool | None = None) -> HTML:
     return HTML(render_macro(TEMPLATE, "teach_back_prompts", s=s, prompts=prompts))
 
 
+def patient_questions_html(c) -> str:
+    """Each question patients often ask, its model answer behind a disclosure."""
+    s = c.ui.quiz
+    items = [(m.question.question, m.question.answer, m.question.faq_silent,
+              c.text(s.draws_on, label=" · ".join(m.drawn_from))) for m in model_answers(c)]
+    return render_macro("patient_questions.html.j2", "patient_questions", s=s, items=items)
+
+
+def patient_questions(c) -> HTML:
+    return HTML(patient_questions_html(c))
+
+
 class QuizView(ReadyPlaceholder, w.VBox):
     placeholder = "quiz"
 
@@ -64,6 +80,7 @@ class QuizView(ReadyPlaceholder, w.VBox):
         self._progress = w.HTML()
         self._prompt = w.HTML()
         self._choices = w.RadioButtons(options=[], value=None, layout=w.Layout(width="auto", max_width="760px"))
+        self._choices.add_class("ce-quiz-choices")  # long answers wrap (style.css), never overlap
         self._choices.add_class("ce-labelledby-quiz-prompt")  # a radio group named by the question
         self._check = w.Button(description=s.check, button_style="primary", layout=w.Layout(width="auto"))
         self._next = w.Button(description=s.next, layout=w.Layout(width="auto", display="none"))
@@ -83,6 +100,12 @@ class QuizView(ReadyPlaceholder, w.VBox):
             question = row
         self.children = [w.HTML(heading_html(s.heading)), question, self._feedback,
                          self._message]
+        self._key_link = w.HTML()
+        if self.training:  # the trainers' answer key, never offered in patient mode
+            self._key = w.Button(description=s.key_button, tooltip=s.key_button, icon="key",
+                                 layout=w.Layout(width="auto", align_self="flex-start"))
+            self._key.on_click(lambda _: self._safe(self._on_key))
+            self.children += (self._key, self._key_link)
         self._safe(self._show_question)
 
     # -- public, for tests ------------------------------------------------------------------
@@ -113,6 +136,14 @@ class QuizView(ReadyPlaceholder, w.VBox):
     @property
     def options(self) -> tuple[str, ...]:
         return tuple(self._choices.options)
+
+    def answer_key(self) -> None:
+        """Press "Answer key for trainers (PDF)" (training mode only)."""
+        self._key.click()
+
+    @property
+    def key_link(self) -> str:
+        return self._key_link.value
 
     # -- wiring -----------------------------------------------------------------------------
     @guarded("quiz")
@@ -173,6 +204,17 @@ class QuizView(ReadyPlaceholder, w.VBox):
         self._show_question()
         if not self.session.finished:
             self._choices.focus()
+
+    def _on_key(self) -> None:
+        from clinic_explainer.takehome.answer_key import (  # WeasyPrint: on the click only
+            FILENAME,
+            answer_key_pdf,
+        )
+
+        s = self.content.ui.quiz
+        self._key_link.value = ""
+        pdf = answer_key_pdf(self.content)
+        self._key_link.value = ready_html(s.key_ready, pdf, s.key_link, FILENAME, PDF_MIME)
 
     def _on_restart(self) -> None:
         self.session.restart()

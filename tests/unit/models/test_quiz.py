@@ -9,7 +9,6 @@ import pytest
 from clinic_explainer import content as content_mod
 from clinic_explainer.models.quiz import QuizSession
 from clinic_explainer.views.quiz import QuizView, teach_back_prompts
-
 from tests.content_tree import edit, load_error
 
 QUIZ = "microneedling/en/quiz.yml"
@@ -25,6 +24,42 @@ def test_enough_questions_covering_every_faq_section(content):
     assert {q.faq for q in qs} == set(content.faq)
     assert {q.kind for q in qs} == {"choice", "true-false"}
     assert any("12" in (q.teach_back or "") and "48 hours" in q.teach_back for q in qs)
+
+
+def test_scenario_questions_and_no_throwaway_options(content):
+    """Issue 17: at least four "A patient ..." scenarios (Accutane, make-up, day 3, how many
+    treatments), three choices to a multiple-choice question, and none of the old options
+    nobody would pick."""
+    qs = {q.id: q for q in content.quiz.questions}
+    scenarios = [q for q in qs.values() if q.prompt.startswith("A patient")]
+    assert len(scenarios) >= 4
+    assert {"not-suitable", "make-up-tomorrow", "smoother-skin", "how-many-treatments"} <= {q.id for q in scenarios}
+    assert "Accutane" in qs["not-suitable"].prompt and "day 3" in qs["smoother-skin"].prompt
+    options = [c for q in qs.values() for c in q.choices]
+    assert all(len(q.choices) >= 3 for q in qs.values() if q.kind == "choice")
+    for obvious in ("A night in hospital", "Never", "Skin stops ageing", "It is permanent", "Extra fat under the skin"):
+        assert obvious not in options
+    # where the FAQ is silent (make-up, a number of treatments), the right answer sends the
+    # patient to the clinician or dermatologist, and guesses either way are the wrong options
+    assert "clinician" in qs["make-up-tomorrow"].choices[qs["make-up-tomorrow"].answer]
+    assert "dermatologist" in qs["how-many-treatments"].choices[qs["how-many-treatments"].answer]
+
+
+def test_every_choice_fits_one_line_of_the_radio_group(content):
+    """The answer buttons are one line high (ipywidgets' radio items): a longer choice wraps
+    into the next one, in JupyterLab beside the teach-back prompt (about 55 characters wide)."""
+    too_long = [(q.id, c) for q in content.quiz.questions for c in q.choices if len(c) > 52]
+    assert too_long == []
+
+
+def test_explanations_give_only_numbers_of_the_faq_or_its_sourced_notes(content):
+    """An explanation may add a sourced note ("about three sessions") but no number of its own."""
+    from clinic_explainer.content.crossref import numbers
+
+    notes = " ".join(n.text for n in content.evidence.notes)
+    for q in content.quiz.questions:
+        said = set(numbers(content.faq[q.faq].body + " " + notes))
+        assert set(numbers(q.explanation)) <= said, q.id
 
 
 @pytest.mark.parametrize("index", range(len(content_mod.load().quiz.questions)))
@@ -99,8 +134,12 @@ def test_answer_key_stays_in_the_kernel_until_answered(content):
     view = QuizView(content=content)
     q = content.quiz.questions[0]
     before = widget_state(view)
-    for secret in (q.explanation, q.passage, q.answer_evidence, "ce-right", "ce-wrong"):
+    for secret in (q.explanation, q.passage, "ce-right", "ce-wrong"):
         assert secret not in before
+    # the key words are in the right option by design (quiz.yml), and nowhere else on the page
+    for option in view.options:
+        before = before.replace(json.dumps(option)[1:-1], "")
+    assert q.answer_evidence.lower() not in before.lower()
     assert '"answer"' not in before and "correct" not in before.lower()
     view.choose(q.correct_index)
     view.check()
@@ -175,15 +214,15 @@ def test_passage_not_in_the_faq_names_file_field_and_line(tree):
 
 
 def test_wrong_answer_key_is_caught_at_load(tree):
-    edit(tree, QUIZ, "      - Virtually no downtime\n      - A night in hospital\n    answer: 1",
-         "      - Virtually no downtime\n      - A night in hospital\n    answer: 2")
+    edit(tree, QUIZ, "      - Only if it is done around the eyes\n    answer: 1",
+         "      - Only if it is done around the eyes\n    answer: 2")
     msg = load_error(tree)
     assert "quiz.yml" in msg and "field 'questions[0].answer_evidence'" in msg and "not in the right choice" in msg
 
 
 def test_true_false_key_must_agree_with_the_statement(tree):
-    edit(tree, QUIZ, "    prompt: Sunscreen is not needed after micro-needling.\n    answer: false",
-         "    prompt: Sunscreen is not needed after micro-needling.\n    answer: true")
+    prompt = "    prompt: Sunscreen matters after micro-needling only if the patient will spend the day outdoors.\n"
+    edit(tree, QUIZ, prompt + "    answer: false", prompt + "    answer: true")
     assert "the statement must contain 'highly recommended'" in load_error(tree)
 
 
