@@ -6,8 +6,8 @@
 import os
 import sys
 
+from clinic_explainer import lab
 from clinic_explainer.hub import launch
-from clinic_explainer.lab import SAVE_HOOK_OPTION
 from clinic_explainer.serving.launcher import voila_command
 from clinic_explainer.settings import (
     CACHE_ENV,
@@ -57,7 +57,7 @@ c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]  # this virtuale
 c.Spawner.notebook_dir = str(notebooks_root())
 c.Spawner.default_url = "/lab/tree/00_index.ipynb"
 c.Spawner.args = [
-    SAVE_HOOK_OPTION,                              # as `make lab`: notebooks saved exactly as committed
+    *lab.SERVER_OPTIONS,                           # as `make lab`: notebooks open clean, saved as committed
     "--MappingKernelManager.cull_idle_timeout=3600",  # an idle kernel (a left tab) is freed after an hour
     "--ServerApp.shutdown_no_activity_timeout=7200",  # a forgotten server stops itself after two
     "--LabApp.news_url=None",                      # no news feed fetched from outside, no question about it
@@ -69,10 +69,9 @@ c.Spawner.args = [
 c.Spawner.environment = {
     MODE_ENV: "training",
     "MPLBACKEND": "agg",
-    # JupyterLab defaults for staff (jupyter_config/labconfig/): no news from the internet, no
-    # question about it, no update check
-    "JUPYTER_CONFIG_PATH": os.pathsep.join(p for p in (str(launch.HERE / "jupyter_config"),
-                                                       os.environ.get("JUPYTER_CONFIG_PATH", "")) if p),
+    # JupyterLab defaults for staff, as `make lab` (jupyter_config/labconfig/): each notebook's
+    # "Present" button, no news from the internet, no question about it, no update check
+    "JUPYTER_CONFIG_PATH": lab.lab_environment()["JUPYTER_CONFIG_PATH"],
 }
 # only these reach staff servers from the hub's environment (never the proxy's token)
 c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "TZ", "JUPYTERHUB_SINGLEUSER_APP", CONTENT_ENV, NOTEBOOKS_ENV,
