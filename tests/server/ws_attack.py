@@ -131,3 +131,78 @@ def kernel_info_ok(base: str, kernel_id: str, cookies: str = "", timeout: float 
         ws.close()
 
     return run_loop(go, timeout)
+
+
+def _ws_msg(msg_type: str, session: str, content: dict, metadata: dict | None = None) -> bytes:
+    import json
+    import uuid
+
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session, "username": "",
+              "date": "", "version": "5.3"}
+    return serialize_msg_to_ws_v1([json.dumps(p).encode() for p in (header, {}, metadata or {}, content)], "shell")
+
+
+async def _slider_of(ws, session: str, timeout: float = 30) -> str:
+    """The comm id of the page's timeline slider, asked the way the widget manager asks."""
+    import json
+
+    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+    control = "control-" + session
+    await ws.write_message(_ws_msg("comm_open", session, {"comm_id": control, "target_name": "jupyter.widget.control",
+                                                          "data": {}}, {"version": "1.0.0"}), binary=True)
+    await ws.write_message(_ws_msg("comm_msg", session, {"comm_id": control, "data": {"method": "request_states"}}),
+                           binary=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        frame = await asyncio.wait_for(ws.read_message(), deadline - time.monotonic())
+        if frame is None:
+            raise ConnectionError("closed before the widget states came")
+        if not isinstance(frame, bytes):
+            continue
+        _, parts = deserialize_msg_from_ws_v1(frame)
+        content = json.loads(parts[3])
+        states = content.get("data", {}).get("states") if isinstance(content.get("data"), dict) else None
+        if states:
+            return next(m for m, s in states.items() if s.get("state", {}).get("_model_name") == "SelectionSliderModel")
+    raise TimeoutError("no widget states")
+
+
+def flood_slider(base: str, kernel_id: str, seconds: float = 5.0) -> dict:
+    """A script moving the kernel's timeline slider as fast as the socket takes it for ``seconds``,
+    reconnecting whenever the server closes it (bounded in time). Returns counts."""
+    from tornado.httpclient import HTTPClientError
+
+    stats = {"sent": 0, "connections": 0, "refused": 0}
+
+    async def go():
+        slider, deadline = None, time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            url = base.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels?session_id=flood"
+            try:
+                ws = await websocket_connect(HTTPRequest(url, request_timeout=5), subprotocols=[V1])
+            except (HTTPClientError, OSError):
+                stats["refused"] += 1
+                await asyncio.sleep(0.05)
+                continue
+            stats["connections"] += 1
+            try:
+                if slider is None:
+                    slider = await _slider_of(ws, "flood")
+                i = 0
+                while time.monotonic() < deadline:
+                    i += 1
+                    await ws.write_message(_ws_msg("comm_msg", "flood", {"comm_id": slider, "data": {
+                        "method": "update", "state": {"index": i % 12}, "buffer_paths": []}}), binary=True)
+                    stats["sent"] += 1
+                    if i % 100 == 0:
+                        await asyncio.sleep(0)  # let a close from the server arrive
+            except (WebSocketClosedError, ConnectionError, asyncio.TimeoutError):
+                pass
+            finally:
+                ws.close()
+
+    run_loop(go, seconds + 60)
+    return stats

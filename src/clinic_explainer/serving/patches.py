@@ -110,6 +110,9 @@ INVENTORY = (
           "http/ws_guard.py guarded", ("ws_message",)),
     Patch("voila.tornado.kernel_websocket_handler.VoilaKernelWebsocketHandler.get", "voila", "the legacy "
           "protocol refused before the upgrade (Voila mis-parses it)", "http/ws_guard.py guarded", ("kernel_id",)),
+    Patch("voila.tornado.kernel_websocket_handler.VoilaKernelWebsocketHandler.on_close", "voila", "a closed "
+          "socket stops its throttle and gives back its place in its address's share (http/ws_limits.py)",
+          "http/ws_guard.py guarded"),
     Patch("voila.static_file_handler.TemplateStaticFileHandler.parse_url_path", "voila", "path tricks "
           "answer a clean 404, not a 500 with a traceback", "http/security.py clean_template_paths", ("path",)),
     Patch("voila.static_file_handler.MultiStaticFileHandler.initialize", "voila", "Voila's static files "

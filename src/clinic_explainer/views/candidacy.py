@@ -4,19 +4,25 @@ Each question's answers are a radio group named by the question.
 
 Answers live only in this widget's kernel memory; nothing is saved, sent or logged. Every
 callback catches errors and shows the clinic's friendly message instead of a traceback.
+
+The patient's own questions have a length limit the page states (``OWN_QUESTIONS_MAX_CHARS``):
+a longer text is refused with words and not kept (the box goes back to what it held), and
+the list is built within the download budget (takehome/downloads.py).
 """
 
 from __future__ import annotations
 
 import ipywidgets as w
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from clinic_explainer.models.candidacy import CandidacyExplorer, Guidance
 from clinic_explainer.pages.render import render_macro
 from clinic_explainer.pages.urls import faq_href
 from clinic_explainer.takehome.calendar import ready_html
-from clinic_explainer.takehome.downloads import LIST_FILENAME, PDF_MIME
-from clinic_explainer.views.base import ReadyPlaceholder, guarded, heading_html
+from clinic_explainer.settings import OWN_QUESTIONS_MAX_CHARS
+from clinic_explainer.takehome.downloads import LIST_FILENAME, PDF_MIME, DownloadRefused, within_budget
+from clinic_explainer.views.base import ReadyPlaceholder, caption_html, guarded, heading_html, message_html
 
 TEMPLATE = "candidacy.html.j2"
 
@@ -79,6 +85,8 @@ class CandidacyView(ReadyPlaceholder, w.VBox):
         self.questions_box = w.Textarea(value="", placeholder=s.own_questions_label, rows=4,
                                         tooltip=s.own_questions_label,
                                         layout=full)
+        self._notes = ""  # the questions as last accepted (never longer than the limit)
+        self.questions_box.observe(self._on_notes, names="value")
         self.list_button = w.Button(description=s.list_button, tooltip=s.list_button,
                                     layout=w.Layout(width="auto"))
         self.list_button.on_click(self._on_list)
@@ -95,6 +103,7 @@ class CandidacyView(ReadyPlaceholder, w.VBox):
             heading(s.questions_heading), *question_rows,
             self._result,
             w.HTML(render_macro(TEMPLATE, "own_questions", s=s)),
+            w.HTML(caption_html(self._limit_words(s.own_questions_limit))),
             self.questions_box, self.list_button, self._list, self._message,
         ]
         self.questions_box.add_class("ce-own-questions")
@@ -120,6 +129,24 @@ class CandidacyView(ReadyPlaceholder, w.VBox):
         return self._list.value
 
     # -- wiring ---------------------------------------------------------------------------
+    def _limit_words(self, template: str) -> str:
+        n = format_decimal(OWN_QUESTIONS_MAX_CHARS, locale=self.content.locale)
+        return self.content.text(template, n=n)
+
+    @guarded("questions")
+    def _on_notes(self, change) -> None:
+        text = change["new"] or ""
+        if len(text) > OWN_QUESTIONS_MAX_CHARS:
+            # refused, and not kept: the box goes back to what it held (the patient keeps
+            # their text where they typed or pasted it from)
+            self.questions_box.value = self._notes
+            self._message.value = message_html(self._limit_words(self.content.ui.candidacy.own_questions_too_long),
+                                               warn=True)
+            return
+        if text != self._notes:
+            self._notes = text
+            self._message.value = ""
+
     @guarded("answer")
     def _on_change(self, setter, key, value) -> None:
         setter(key, value)
@@ -138,7 +165,14 @@ class CandidacyView(ReadyPlaceholder, w.VBox):
 
         c, s = self.content, self.content.ui.candidacy
         g = self.model.guidance()
-        pdf = appointment_pdf(c, paper=c.clinic.paper, ticked=ticked_labels(self.model, c),
-                              answers=answer_rows(self.model, c), tell=[t.text for t in g.tell],
-                              faq=[link.title for link in g.faq], questions=self.questions_box.value)
+        try:
+            pdf = within_budget(lambda: appointment_pdf(
+                c, paper=c.clinic.paper, ticked=ticked_labels(self.model, c), answers=answer_rows(self.model, c),
+                tell=[t.text for t in g.tell], faq=[link.title for link in g.faq],
+                questions=self._notes[:OWN_QUESTIONS_MAX_CHARS]))
+        except DownloadRefused as refused:
+            self._list.value = ""
+            self._message.value = message_html(refused.words(c), warn=True)
+            return
+        self._message.value = ""
         self._list.value = ready_html(s.list_ready, pdf, s.list_link, LIST_FILENAME, PDF_MIME)

@@ -145,6 +145,7 @@ class FakeHandler:
     def __init__(self, subprotocol):
         self.selected_subprotocol, self.kernel_id = subprotocol, "k-123"
         self.passed, self.closed = [], []
+        self.ws_connection = self.connection = object()  # open
 
     def on_message(self, message):
         self.passed.append(message)

@@ -25,6 +25,10 @@ legacy (no subprotocol, binary frame)::
 A legacy *text* frame is plain JSON and is only size-checked here. The guarded handler refuses
 the legacy protocol altogether (Voila mis-parses what it sends to such a client), so the
 legacy checks are a second line should that ever be allowed again.
+
+A frame that passes goes through its connection's ``Throttle`` (ws_limits.py: a bounded rate
+of widget messages, waiting ones coalesced, a flood closed), and the upgrade itself is refused
+when the client address already holds its share of kernel websockets.
 """
 
 from __future__ import annotations
@@ -32,7 +36,11 @@ from __future__ import annotations
 import logging
 import struct
 
+from tornado.ioloop import IOLoop
+
 from clinic_explainer.serving.http import activity
+from clinic_explainer.serving.http.ws_limits import Sockets, Throttle
+from clinic_explainer.serving.kernels.shares import client_address
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 CHANNELS = frozenset({"shell", "control", "iopub", "stdin"})
@@ -43,6 +51,7 @@ MAX_MESSAGE_BYTES = 1024 * 1024
 # Our widgets send no buffers; 32 parts is generous and keeps the offset table tiny.
 MAX_PARTS = 32
 WS_POLICY_VIOLATION = 1008  # RFC 6455: "a message that violates its policy"
+TOO_MANY = 429  # the upgrade of a client address past its share of websockets
 
 log = logging.getLogger("clinic_explainer.ws_guard")
 
@@ -128,6 +137,8 @@ def guarded(handler_class: type, max_bytes: int = MAX_MESSAGE_BYTES, max_parts: 
 
     class FrameGuardedHandler(handler_class):
         _clinic_frame_guard = True
+        _clinic_address = None  # the client address whose share this socket counts in
+        _clinic_throttle = None
 
         async def get(self, *args, **kwargs):
             # Refuse the legacy protocol before the upgrade: Voila parses every binary frame it
@@ -140,7 +151,43 @@ def guarded(handler_class: type, max_bytes: int = MAX_MESSAGE_BYTES, max_parts: 
                 self.set_status(400)
                 self.finish("This server speaks the v1 kernel websocket protocol only.")
                 return None
-            return await super().get(*args, **kwargs)
+            if not self._take_share(kwargs.get("kernel_id", "?")):
+                return None
+            try:  # returns once the socket is closed (or its upgrade failed)
+                return await super().get(*args, **kwargs)
+            finally:
+                self._give_share()
+
+        def _take_share(self, kernel_id: str) -> bool:
+            """Count this socket in its address's share; False (429 sent) when the share is full."""
+            sockets, gate = self.settings.get("clinic_sockets"), self.settings.get("clinic_gate")
+            if sockets is None or gate is None:
+                return True
+            bucket = sockets.buckets.get(kernel_id)
+            if bucket is not None and bucket.paused():
+                if sockets.refuse("flooded " + kernel_id):  # one line, not one a retry
+                    log.warning("websocket refused (kernel %s): it was flooded moments ago", kernel_id)
+                self.set_status(TOO_MANY)
+                self.finish("Too many messages: try again later.")
+                return False
+            address, cap = client_address(self.request), gate.policy.address_socket_cap()
+            if sockets.held[address] >= cap:
+                if sockets.refuse(address):
+                    log.warning("websocket refused (kernel %s, %d times): one client address holds %d kernel "
+                                "websockets, its share is %d", kernel_id, sockets.refusals[address],
+                                sockets.held[address], cap)
+                self.set_status(TOO_MANY)
+                self.finish("Too many connections from one address.")
+                return False
+            sockets.opened(address)
+            self._clinic_address = address
+            return True
+
+        def _give_share(self) -> None:
+            sockets = self.settings.get("clinic_sockets")
+            if self._clinic_address is not None and sockets is not None:
+                sockets.closed(self._clinic_address)
+            self._clinic_address = None
 
         def on_message(self, message):
             try:
@@ -151,10 +198,51 @@ def guarded(handler_class: type, max_bytes: int = MAX_MESSAGE_BYTES, max_parts: 
                             getattr(self, "kernel_id", "?"), size, why)
                 self.close(WS_POLICY_VIOLATION, "malformed message")
                 return None
+            if self.selected_subprotocol != V1_PROTOCOL:
+                return super().on_message(message)
+            if self._clinic_throttle is None:  # the event loop is looked up only when a message must wait
+                self._clinic_throttle = Throttle(self._deliver, lambda delay, fn: IOLoop.current().call_later(delay, fn),
+                                                 lambda timer: IOLoop.current().remove_timeout(timer),
+                                                 bucket=self._bucket())
+            throttle = self._clinic_throttle
+            if throttle.closed:  # closed for a flood: frames still in flight are dropped
+                return None
+            throttle.offer(message)
+            if throttle.flooded():
+                log.warning("websocket closed (kernel %s): %d messages within %.0f s, a flood no page sends; "
+                            "%d reached the kernel", getattr(self, "kernel_id", "?"), len(throttle.recent),
+                            throttle.flood_window, throttle.counts["delivered"])
+                throttle.close(flooded=True)
+                self.close(WS_POLICY_VIOLATION, "too many messages")
+            return None
+
+        def _bucket(self):
+            """The kernel's message bucket, shared by its sockets (None: this socket's own)."""
+            sockets, km = getattr(self, "settings", {}).get("clinic_sockets"), getattr(self, "kernel_manager", None)
+            if sockets is None or km is None:
+                return None
+            return sockets.bucket(getattr(self, "kernel_id", ""), lambda kernel_id: kernel_id in km)
+
+        def _deliver(self, message: bytes) -> None:
+            """A frame the throttle lets through now (at once, or later from the event loop)."""
+            if self.ws_connection is None or getattr(self, "connection", None) is None:
+                return  # closed meanwhile
             km = getattr(self, "kernel_manager", None)
-            if km is not None and self.selected_subprotocol == V1_PROTOCOL:  # a patient's change resets the idle clock
+            if km is not None:  # a patient's change resets the idle clock
                 activity.note(km, getattr(self, "kernel_id", ""), message)
-            return super().on_message(message)
+            super().on_message(message)
+
+        def on_close(self):
+            throttle = self._clinic_throttle
+            if throttle is not None:
+                throttle.close()
+                if throttle.counts["coalesced"] or throttle.counts["dropped"]:
+                    c = throttle.counts
+                    log.info("websocket of kernel %s closed: %d messages received, %d delivered, %d coalesced, "
+                             "%d dropped", getattr(self, "kernel_id", "?"), c["received"], c["delivered"],
+                             c["coalesced"], c["dropped"])
+            self._give_share()
+            return super().on_close()
 
     FrameGuardedHandler.__name__ = FrameGuardedHandler.__qualname__ = f"FrameGuarded{handler_class.__name__}"
     return FrameGuardedHandler
@@ -172,6 +260,7 @@ def guard_application(app, voila=None, max_bytes: int = MAX_MESSAGE_BYTES) -> in
     from clinic_explainer.serving.http.routes import replace_handler
 
     app.settings["websocket_max_message_size"] = max_bytes
+    app.settings["clinic_sockets"] = Sockets()  # kernel websockets per client address
     replaced = replace_handler(app, VoilaKernelWebsocketHandler, lambda cls: guarded(cls, max_bytes))
     if not replaced:
         raise RuntimeError("Voila's kernel websocket handler was not found: websocket frames are unguarded")

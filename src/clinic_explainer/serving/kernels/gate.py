@@ -92,6 +92,13 @@ class Gate:
     def live(self) -> int:
         return len(self.km.list_kernel_ids())
 
+    def turned_away(self, address: str) -> bool:
+        """The address would get the busy page for its share (kernels held, pages owed)."""
+        if self.shares.owed and self.shares.refused(address):
+            return True
+        held = self.shares.held(self.visitors, address) + self.shares.starting[address]
+        return held >= self.policy.address_kernel_cap()
+
     # --- admission -------------------------------------------------------------------------
     def verdict(self, notebook_path: str | None, starts: bool = True, lang: str | None = None,
                 address: str | None = None) -> str | None:
@@ -109,6 +116,14 @@ class Gate:
             self.refused["updating"] += 1
             return "updating"
         if address is not None:
+            if self.shares.refused(address):
+                self.refused["busy"] += 1
+                self.shares.refusals[address] += 1
+                times = self.shares.refusals[address]
+                if times == 1 or times % 100 == 0:  # one line, not one a request
+                    self.log.warning("Busy page served (%d times): one client address left %.0f pages before "
+                                     "they connected", times, self.shares.owing(address))
+                return "busy"
             held = self.shares.held(self.visitors, address) + self.shares.starting[address]
             if held >= self.policy.address_kernel_cap():
                 self.refused["busy"] += 1
@@ -198,13 +213,15 @@ class Gate:
             elif patches.connection_count(self.km, kernel_id) > 0:
                 state["connected"], state["closed_at"] = True, None
                 continue
-            elif state.get("abandoned"):
+            elif state.get("abandoned"):  # (owed by its address when its client left: handler.py)
                 due, why = True, "its client left before the page was sent"
             elif state["connected"]:
                 state["closed_at"] = state["closed_at"] or now
                 due, why = now - state["closed_at"] >= self.policy.close_grace, "its page was closed"
             else:
                 due, why = now - state["since"] >= self.policy.unconnected_timeout, "its page never connected"
+                if due:
+                    self.shares.owe(state.get("address"))
             if due:
                 del self.visitors[kernel_id]
                 self.log.info("Kernel %s shut down: %s", kernel_id, why)

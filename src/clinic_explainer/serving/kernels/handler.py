@@ -140,6 +140,8 @@ def admitting(handler_class: type, gate: Gate) -> type:
             kernel_id = getattr(self, "clinic_kernel", None)
             if kernel_id is not None:
                 gate.abandon(kernel_id)
+            if getattr(self, "_clinic_rendering", False):  # admitted, left before its page was sent:
+                gate.shares.owe(getattr(self, "clinic_address", None))  # a kernel for nobody (shares.py)
             super().on_connection_close()
 
         def notice(self, kind: str):
@@ -162,6 +164,9 @@ def activity(gate: Gate) -> type:
 
     class Activity(OutputTransform):
         def __init__(self, request):
-            gate.last_request = time.monotonic()
+            # an address refused for its share or for pages it never connected (kernels/shares.py)
+            # does not hold back the pool's refill by asking again and again
+            if not gate.turned_away(client_address(request)):
+                gate.last_request = time.monotonic()
 
     return Activity

@@ -13,7 +13,7 @@ import os
 from traitlets import Float, Integer
 from traitlets.config import LoggingConfigurable
 
-from clinic_explainer.serving.kernels.shares import address_kernel_share, address_start_share
+from clinic_explainer.serving.kernels.shares import address_kernel_share, address_socket_share, address_start_share
 from clinic_explainer.settings import (
     EXPLAINER_KERNEL_MB,
     KERNEL_MB,
@@ -67,6 +67,8 @@ class KernelPolicy(LoggingConfigurable):
                               "0: derived from the cap (kernels/shares.py: a waiting room fits).")
     address_starts = Integer(0, config=True, help="Pages of one client address starting a kernel at once; "
                              "0: the starting cap less one.")
+    address_sockets = Integer(0, config=True, help="Kernel websockets one client address may hold; 0: "
+                              "twice its share of kernels (a page has one, a reload briefly two).")
     max_visit = Float(4 * 3600.0, config=True, help="Seconds a visitor's kernel may live, whatever it "
                       "receives (a page open longer says it paused and reloads).")
     start_limit = Float(60.0, config=True, help="Seconds a page's kernel start counts among the starts "
@@ -85,6 +87,9 @@ class KernelPolicy(LoggingConfigurable):
 
     def address_start_cap(self) -> int:
         return self.address_starts or address_start_share(self.starting_cap())
+
+    def address_socket_cap(self) -> int:
+        return self.address_sockets or address_socket_share(self.address_kernel_cap())
 
     def patient_pool_size(self) -> int:
         if self.patient_pool >= 0:
