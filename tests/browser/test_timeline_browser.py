@@ -81,10 +81,11 @@ def test_date_picker_gives_dates_and_a_calendar_file(desktop_page, voila_url, vo
     assert link.get_attribute("href").startswith("data:text/calendar;base64,")
     assert link.inner_text() == t.calendar_link
 
-    # a date in the future: a friendly message, no traceback
-    page.locator(".ce-widget input[type='date']").fill((date.today() + timedelta(days=30)).isoformat())
+    # a date further ahead than any booking (a wrong year): a friendly message, no traceback
+    page.locator(".ce-widget input[type='date']").fill((date.today() + timedelta(days=400)).isoformat())
     page.locator(".ce-widget input[type='date']").press("Tab")
-    page.wait_for_function("(msg) => document.body.innerText.includes(msg)", arg=t.date_future, timeout=30_000)
+    too_far = content.text(t.date_too_far, duration=content.text(t.months, n=6))
+    page.wait_for_function("(msg) => document.body.innerText.includes(msg)", arg=too_far, timeout=30_000)
     assert_clean(page)
     screenshot(page, "timeline-date-desktop")
     # the patient's date never reaches the server's log

@@ -73,10 +73,10 @@ def explainer_url(c) -> str:
     """The patient explainer's public address (clinic.yml ``public_url``)."""
     if not c.clinic.public_url:
         raise ValueError("clinic.yml has no public_url: set the explainer's public address first")
-    return c.clinic.public_url + EXPLAINER_PATH
+    return c.clinic.public_url + page_link(c, EXPLAINER_PATH)  # in ``c``'s language
 
 
 def personal_link(c, treated_on: date) -> str:
-    """The explainer's address with the treatment date in the fragment, which browsers never
-    send to a server."""
+    """The explainer's address in ``c``'s language with the treatment date in the fragment,
+    which browsers never send to a server."""
     return f"{explainer_url(c)}#{FRAGMENT_KEY}={treated_on.isoformat()}"

@@ -6,7 +6,8 @@ the patient's own browser downloads.
 One event per day, never more: every milestone, aftercare reminder and "check your skin"
 follow-up (only where red_flags.yml sets ``follow_up_at_hours``) that falls on the same
 day is merged into that day's event, named after the first (milestones first) with all of
-them in its description. Each event is a short slot at the clinic's ``reminder_time`` in
+them in its description; its title (``calendar_event``) also names the procedure and the clinic,
+as a phone's calendar shows it among other events. Each event is a short slot at the clinic's ``reminder_time`` in
 the clinic's time zone and carries an alarm (VALARM) at that time. Days whose reminder
 time has passed are left out: a calendar file never adds events in the past.
 """
@@ -93,13 +94,14 @@ def build_ics(items: Iterable[DatedMilestone], content: Content, now: datetime |
         event.add("dtstamp", now.astimezone(timezone.utc))
         event.add("dtstart", day.at)
         event.add("dtend", day.at + timedelta(minutes=EVENT_MINUTES))
-        event.add("summary", day.summary)
+        summary = content.text(t.calendar_event, label=day.summary)  # what, the procedure, the clinic
+        event.add("summary", summary)
         event.add("description", "\n".join([*day.texts, "", footer]))
         event.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
         event.add("categories", sorted({i.kind for i in day.items}))
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", day.summary)
+        alarm.add("description", summary)
         alarm.add("trigger", timedelta(0))  # at the reminder time
         event.add_component(alarm)
         cal.add_component(event)

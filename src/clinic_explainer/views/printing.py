@@ -6,8 +6,8 @@ from __future__ import annotations
 import ipywidgets as w
 
 from clinic_explainer.takehome.calendar import ready_html
-from clinic_explainer.takehome.downloads import PDF_MIME
-from clinic_explainer.views.base import guarded
+from clinic_explainer.takehome.downloads import PDF_MIME, DownloadRefused, within_budget
+from clinic_explainer.views.base import guarded, message_html
 
 FILENAME = "take-home-guide.pdf"
 
@@ -35,5 +35,10 @@ class PrintView(w.VBox):
         from clinic_explainer.takehome.handout import handout_pdf  # WeasyPrint, matplotlib: on the click only
 
         h = self.content.ui.handout
-        pdf = handout_pdf(self.content, paper=self.content.clinic.paper)
+        try:
+            pdf = within_budget(lambda: handout_pdf(self.content, paper=self.content.clinic.paper))
+        except DownloadRefused as refused:
+            self._link.value = ""
+            self._message.value = message_html(refused.words(self.content), warn=True)
+            return
         self._link.value = ready_html(h.print_ready, pdf, h.print_link, FILENAME, PDF_MIME)

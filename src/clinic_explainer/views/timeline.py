@@ -3,7 +3,10 @@
 Model / view split: ``RecoveryTimeline`` holds the answers, this VBox only wires
 widgets to it. One update path (``_update``) redraws the card and moves the chart's
 marker in place (the chart blits only the marker). An optional treatment date turns the
-milestones into real dates, jumps the slider to "now" and offers a calendar file.
+milestones into real dates, jumps the slider to "now" with "Day 3 after your treatment: ..."
+above it and offers a calendar file and a handout; a date still to come (a personal link
+sent at booking) is the plan-ahead view ("Your treatment is in 5 days: what to expect")
+with the slider at the start; any other date gets words (views/treatment_date.py).
 
 Callbacks never raise into the page: a patient sees a friendly message, never a
 traceback. The treatment date is patient data: it lives in this kernel's memory only,
@@ -19,9 +22,10 @@ from zoneinfo import ZoneInfo
 import ipywidgets as w
 from clinic_explainer.charts import cache as chart_cache
 from clinic_explainer.charts import text as chart_text
-from clinic_explainer.takehome.calendar import build_ics, ready_html
+from clinic_explainer.takehome.calendar import build_ics, calendar_days, ready_html
 from clinic_explainer import settings
-from clinic_explainer.takehome.downloads import HANDOUT_FILENAME, PDF_MIME
+from clinic_explainer.takehome.downloads import HANDOUT_FILENAME, PDF_MIME, DownloadRefused, within_budget
+from clinic_explainer.views.treatment_date import TreatmentDatePicker, date_problem, date_words, status_text
 from clinic_explainer.views.base import ReadyPlaceholder, caption_html, ce_html, guarded, message_html
 from clinic_explainer.pages.blocks import red_flags_section_html
 from clinic_explainer.pages.early_slider import early_slider_html
@@ -29,7 +33,6 @@ from clinic_explainer.pages.render import render_macro
 from clinic_explainer.models.timeline import (
     Answer,
     RecoveryTimeline,
-    check_treatment_time,
     day_text,
     describe_duration,
     describe_position,
@@ -56,10 +59,16 @@ def card_html(answer: Answer, c) -> str:
 
 def dates_html(model: RecoveryTimeline, treated_at: datetime, c, today: date | None = None) -> str:
     """'Friday 4 December: Most redness should have settled.' for each milestone and follow-up
-    (with the year when it is not this year)."""
-    t = c.ui.timeline
-    items = [c.text(t.dated_item, date=day_text(m.when.date(), c, today), label=m.text)
-             for m in model.dated(treated_at) if m.kind in ("milestone", "follow-up")]
+    (with the year when it is not this year), and 'Saturday 5 December: Today' where today
+    falls among them (before that day's own items)."""
+    t, today = c.ui.timeline, today or date.today()
+
+    def item(day: date, text: str) -> str:
+        return c.text(t.dated_item, date=day_text(day, c, today), label=text)
+
+    dated = [(m.when.date(), m.text) for m in model.dated(treated_at) if m.kind in ("milestone", "follow-up")]
+    items = [(item(d, text), False) for d, text in dated if d < today]
+    items += [(item(today, t.today_mark), True)] + [(item(d, text), False) for d, text in dated if d >= today]
     return render_macro(TEMPLATE, "dates", c=c, items=items)
 
 
@@ -246,30 +255,38 @@ class TimelineView(TimelineSliderView):
         self._now = now or (lambda: datetime.now(self.tz))
         self.treated_at: datetime | None = None
         t = c.ui.timeline
-        style = {"description_width": "initial"}
+        # the label above its field at any width (a wrapped label was drawn over the next
+        # field on a phone), the field a full-width tap target (date_box_style)
+        style = {"description_width": "100%"}
 
-        self.date_picker = w.DatePicker(description=t.date_label, value=None, style=style)
-        self.time_picker = w.TimePicker(description=t.time_label, value=None, style=style)
+        def field():
+            return w.Layout(width="100%", max_width="420px", height="auto", flex_flow="row wrap")
+
+        def button():
+            return w.Layout(width="auto", max_width="100%", height="auto")
+
+        self.date_picker = TreatmentDatePicker(description=t.date_label, value=None, style=style, layout=field())
+        self.time_picker = w.TimePicker(description=t.time_label, value=None, style=style, layout=field())
         self._date_help = w.HTML(caption_html(t.date_help))
+        self._style = w.HTML(render_macro(TEMPLATE, "date_box_style"))
+        self._status = w.HTML()
         self._dates = w.HTML()
-        self.calendar_button = w.Button(description=t.calendar_button, tooltip=t.calendar_button,
-                                        layout=w.Layout(width="auto"))
+        self.calendar_button = w.Button(description=t.calendar_button, tooltip=t.calendar_button, layout=button())
         self._calendar = w.HTML()
-        self.handout_button = w.Button(description=t.handout_button, tooltip=t.handout_button,
-                                       layout=w.Layout(width="auto"))
+        self.handout_button = w.Button(description=t.handout_button, tooltip=t.handout_button, layout=button())
         self._handout = w.HTML()
         self._red_flags = w.HTML(ce_html(red_flags_section_html(c, t.all_warning_signs)))
 
-        self.date_picker.observe(self._on_date, names="value")
+        self.date_picker.observe(self._on_date, names=["value", "unreadable"])
         self.time_picker.observe(self._on_date, names="value")
         self.calendar_button.on_click(self._on_calendar)
         self.handout_button.on_click(self._on_handout)
 
-        date_box = w.VBox([self.date_picker, self.time_picker, self._date_help, self._dates,
+        date_box = w.VBox([self._style, self.date_picker, self.time_picker, self._date_help, self._dates,
                            self.calendar_button, self._calendar, self.handout_button, self._handout])
         date_box.add_class("ce-date-box")
-        self.children = [self._message, self._slider, self._readout, self._card, self._stage, self._alt, date_box,
-                         self._red_flags]
+        self.children = [self._message, self._status, self._slider, self._readout, self._card, self._stage, self._alt,
+                         date_box, self._red_flags]
         self._set_personal(None)
         self._update()
 
@@ -282,6 +299,10 @@ class TimelineView(TimelineSliderView):
     @property
     def dates(self) -> str:
         return self._dates.value
+
+    @property
+    def status(self) -> str:
+        return self._status.value
 
     @property
     def calendar(self) -> str:
@@ -309,7 +330,12 @@ class TimelineView(TimelineSliderView):
         self.treated_at = treated_at
         self._calendar.value = ""
         self._handout.value = ""
+        self._status.value = ""
         self.calendar_button.disabled = self.handout_button.disabled = treated_at is None
+
+    def _reminder_days(self) -> list:
+        """The calendar's days still to come for the set date (none: nothing to add)."""
+        return calendar_days(self.model.dated(self.treated_at), self.content, self._now_aware())
 
     def _now_aware(self) -> datetime:
         now = self._now()
@@ -322,24 +348,32 @@ class TimelineView(TimelineSliderView):
         self._set_personal(None)
         self._message.value = ""
         problem = None
+        now = self._now_aware()
         if self.date_picker.value is None:
-            # cleared, or part-typed / not a real day (the browser sends no value for those)
-            problem = "cleared" if had_date else "empty"
+            # cleared, or part-typed / not a real day (the browser sends no value for those),
+            # or a day Python cannot hold (a year of 20261)
+            problem = "invalid" if self.date_picker.unreadable else "cleared" if had_date else "empty"
         else:
             try:
                 treated_at = self._treatment_time()
             except (TypeError, ValueError, OverflowError):
                 problem = "invalid"
             else:
-                problem = check_treatment_time(treated_at, self._now_aware())
+                problem = date_problem(treated_at, now)
         if problem is not None:
-            self._dates.value = message_html(getattr(t, f"date_{problem}"), warn=problem != "empty")
+            self._dates.value = message_html(date_words(problem, self.content), warn=problem != "empty")
             self.hours = 0  # no slider position left over from an earlier date
             return
-        now = self._now_aware()
         self._set_personal(treated_at)
-        self._dates.value = dates_html(self.model, treated_at, self.content, now.date())
-        self.hours = hours_since(treated_at, now)  # jump to "now"
+        c = self.content
+        dates = dates_html(self.model, treated_at, c, now.date())
+        if not self._reminder_days():  # e.g. 8 months ago: say so, offer no empty calendar file
+            self.calendar_button.disabled = True
+            dates += message_html(c.text(t.no_reminders, duration=describe_duration(self.model.horizon_hours, c)))
+        self._dates.value = dates
+        self.hours = max(hours_since(treated_at, now), 0)  # jump to "now", or to the start before it
+        line, help_text = status_text(self.model, treated_at, now, c)
+        self._status.value = render_macro(TEMPLATE, "status", text=line, help=help_text)
 
     @guarded("calendar")
     def _on_calendar(self, button=None) -> None:
@@ -347,7 +381,15 @@ class TimelineView(TimelineSliderView):
         if self.treated_at is None:
             self._calendar.value = message_html(t.calendar_needs_date, warn=True)
             return
-        ics = build_ics(self.model.dated(self.treated_at), self.content, now=self._now_aware())
+        if not self._reminder_days():
+            self._calendar.value = message_html(self.content.text(
+                t.no_reminders, duration=describe_duration(self.model.horizon_hours, self.content)), warn=True)
+            return
+        try:
+            ics = within_budget(lambda: build_ics(self.model.dated(self.treated_at), self.content, now=self._now_aware()))
+        except DownloadRefused as refused:
+            self._calendar.value = message_html(refused.words(self.content), warn=True)
+            return
         self._calendar.value = ready_html(t.calendar_ready, ics, t.calendar_link)
 
     @guarded("handout")
@@ -359,6 +401,10 @@ class TimelineView(TimelineSliderView):
             return
         from clinic_explainer.takehome.handout import handout_pdf  # WeasyPrint, matplotlib: on the click only
 
-        pdf = handout_pdf(self.content, paper=self.content.clinic.paper, treated_at=self.treated_at,
-                          today=self._now_aware().date())
+        try:
+            pdf = within_budget(lambda: handout_pdf(self.content, paper=self.content.clinic.paper,
+                                                    treated_at=self.treated_at, today=self._now_aware().date()))
+        except DownloadRefused as refused:
+            self._handout.value = message_html(refused.words(self.content), warn=True)
+            return
         self._handout.value = ready_html(t.handout_ready, pdf, t.handout_link, HANDOUT_FILENAME, PDF_MIME)

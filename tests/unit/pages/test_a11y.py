@@ -43,7 +43,8 @@ def test_how_to_use_comes_before_the_tool(path):
 
 def test_phone_numbers_are_tap_to_call(content):
     phone = content.clinic.phone
-    tel = f'<a class="ce-tel" href="tel:{re.sub(r"[^0-9+]", "", phone)}">{phone}</a>'
+    # target="_self": JupyterLab's renderer would open a link without a target in a new tab
+    tel = f'<a class="ce-tel" href="tel:{re.sub(r"[^0-9+]", "", phone)}" target="_self">{phone}</a>'
     assert tel in pages.footer_html("explainer", content)
     assert tel in pages.red_flags_html(content)
 

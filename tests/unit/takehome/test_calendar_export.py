@@ -25,6 +25,11 @@ def said_at(content, hours: float) -> str:
     return next(m.text for m in content.timeline.milestones if m.at_hours == hours)
 
 
+def titled(content, text: str) -> str:
+    """An event's title: what it is, the procedure and the clinic (issue 18 item 7)."""
+    return content.text(content.ui.timeline.calendar_event, label=text)
+
+
 def sunscreen(content) -> str:
     return next(s.text for s in content.aftercare.steps if s.id == "sunscreen")
 
@@ -59,10 +64,10 @@ def test_no_events_in_the_past(content):
     found = events(ics_for(content, THREE_DAYS_ON))
     assert all(e.decoded("dtstart") >= THREE_DAYS_ON for e in found)
     summaries = [str(e["summary"]) for e in found]
-    assert said_at(content, 48) not in summaries  # 4 December, before the 5th
-    assert said_at(content, 168) in summaries
+    assert titled(content, said_at(content, 48)) not in summaries  # 4 December, before the 5th
+    assert titled(content, said_at(content, 168)) in summaries
     # right after treatment, the 48-hour milestone is still ahead
-    assert said_at(content, 48) in [str(e["summary"]) for e in events(ics_for(content, RIGHT_AFTER))]
+    assert titled(content, said_at(content, 48)) in [str(e["summary"]) for e in events(ics_for(content, RIGHT_AFTER))]
     # half a year on, nothing is left to remind
     assert events(ics_for(content, TREATED + timedelta(days=200))) == []
 
@@ -82,7 +87,7 @@ def test_one_event_per_day_and_no_repeated_text(content):
     assert results[0].decoded("dtstart").date() == (TREATED + timedelta(hours=2190)).date()
     # same-day items merge: the 1-week milestone and the sunscreen reminder share one event
     week = next(e for e in found if e.decoded("dtstart").date() == date(2026, 12, 9))
-    assert str(week["summary"]) == said_at(content, 168)
+    assert str(week["summary"]) == titled(content, said_at(content, 168))
     assert sunscreen(content) in str(week["description"])
 
 

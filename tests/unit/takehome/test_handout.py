@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -143,9 +143,10 @@ def test_personal_link_keeps_the_date_in_the_fragment(content):
 
 def test_link_command_prints_the_link_and_a_qr_code(capsys):
     from clinic_explainer.takehome.link import main
-    main(["2026-12-02"])
+    treated = (date.today() - timedelta(days=3)).isoformat()  # the command refuses dates over a year old
+    main([treated])
     out = capsys.readouterr().out.splitlines()
-    assert out[0].endswith("patient_explainer.ipynb#treated=2026-12-02")
+    assert out[0].endswith(f"patient_explainer.ipynb#treated={treated}")
     assert len(out) > 20 and "█" in out[5]  # the QR code, drawn in the terminal
     with pytest.raises(SystemExit):
         main(["02/31/2026"])

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from clinic_explainer.takehome.link import date_words
 from clinic_explainer.views.timeline import TimelineView
 
 TZ = ZoneInfo("America/New_York")
@@ -101,17 +102,18 @@ def test_a_time_refines_the_date(view):
 
 
 @pytest.mark.parametrize("picked, key", [
-    (date(2026, 12, 25), "date_future"),
-    (date(2025, 11, 1), "date_too_old"),
+    (date(2027, 9, 1), "too_far"),  # further ahead than a booking (settings.PLAN_AHEAD_DAYS)
+    (date(2025, 11, 1), "too_old"),
     # cleared, part-typed or not a real day (02/31): the browser sends no value
-    (None, "date_cleared"),
+    (None, "cleared"),
 ])
 def test_friendly_messages_for_unusable_dates(view, content, picked, key):
     view.date_picker.value = date(2026, 12, 2)
     view.calendar_button.click()
     assert view.hours == 72 and view.calendar and not view.handout_button.disabled
     view.date_picker.value = picked
-    assert getattr(content.ui.timeline, key) in view.dates
+    assert date_words(key, content) in view.dates
+    assert view.status == ""
     assert view.treated_at is None
     assert "Traceback" not in view.dates and view.message == ""
     # nothing left over from the earlier date: no dates, no download, no slider position
@@ -125,8 +127,9 @@ def test_buttons_wait_for_a_date(view, content):
     assert view.dates == ""
     view.date_picker.value = None  # nothing entered yet: a plain hint, not a warning
     view.date_picker.value = date(2026, 12, 2)
-    view.date_picker.value = date(2026, 12, 25)
-    assert content.ui.timeline.date_future in view.dates
+    view.date_picker.value = date(2027, 9, 1)
+    assert date_words("too_far", content) in view.dates
+    assert view.calendar_button.disabled and view.handout_button.disabled
     view.date_picker.value = None
     assert content.ui.timeline.date_empty in view.dates
 
@@ -142,10 +145,13 @@ def test_dates_carry_the_year_when_it_is_not_this_year(content):
                      + re.escape(results), view.dates)
 
 
-def test_later_today_is_in_the_future(view, content):
+def test_later_today_is_the_plan_ahead_view(view, content):
     view.date_picker.value = date(2026, 12, 5)
     view.time_picker.value = time(18, 0)
-    assert content.ui.timeline.date_future in view.dates
+    t = content.ui.timeline
+    assert t.plan_ahead_today in view.status and 'role="status"' in view.status
+    assert view.hours == 0 and t.start in view.card
+    assert not view.calendar_button.disabled
 
 
 def test_calendar_link_needs_a_date_then_appears(view, content):
@@ -159,8 +165,11 @@ def test_calendar_link_needs_a_date_then_appears(view, content):
     payload = re.search(r'href="data:text/calendar;base64,([^"]+)"', view.calendar).group(1)
     summaries = [str(e["summary"]) for e in Calendar.from_ical(base64.b64decode(payload)).walk("VEVENT")]
     said = {m.at_hours: m.text for m in content.timeline.milestones}
-    assert said[168] in summaries
-    assert said[48] not in summaries  # 4 December is past on the 5th
+    titled = {h: content.text(t.calendar_event, label=text) for h, text in said.items()}
+    assert titled[168] in summaries
+    assert titled[48] not in summaries  # 4 December is past on the 5th
+    # each title names the procedure and the clinic, as a phone's calendar lists it
+    assert all(content.clinic.name in s and "Micro-needling" in s for s in summaries)
     # a new date drops the old link
     view.date_picker.value = date(2026, 12, 3)
     assert view.calendar == ""
@@ -229,3 +238,23 @@ def test_the_kernel_marker_keeps_the_calm_placeholder(content):
     view = TimelineView(content, marker="kernel")
     early = view._repr_mimebundle_()["text/html"]
     assert 'type="range"' not in early and content.ui.getting_ready.timeline in early
+
+
+def test_downloads_past_their_budget_get_words_not_a_link(view, content, monkeypatch):
+    """Issue 20: the calendar file and the dated handout are built within the download budget
+    (takehome/downloads.py); past it the patient reads why, and no file is offered."""
+    from clinic_explainer.takehome import downloads
+    from clinic_explainer.views import timeline as timeline_view
+
+    def too_large(build, **_):
+        build()
+        raise downloads.DownloadRefused("large")
+
+    monkeypatch.setattr(timeline_view, "within_budget", too_large)
+    view.date_picker.value = date(2026, 12, 2)
+    view.calendar_button.click()
+    assert content.ui.download_too_large in view.calendar and "href=" not in view.calendar
+    slow = downloads.within_budget
+    monkeypatch.setattr(timeline_view, "within_budget", lambda build: slow(build, seconds=0.001))
+    view._on_handout()
+    assert content.ui.download_too_slow in view._handout.value and "href=" not in view._handout.value

@@ -8,6 +8,22 @@
   var match = /(?:^#|&)treated=(\d{4}-\d{2}-\d{2})(?:&|$)/.exec(window.location.hash);
   if (!match) { return; }
   var value = match[1];
+  /* On a personal link the language switch keeps the date: the same page in the other
+     language, with the date the picker holds now (or the link's). Registered on window in
+     the capture phase, it runs before a11y.js's switch handler (which keeps the reading
+     place instead) and replaces it. Only on a personal link: a date typed on a page opened
+     without one never goes into the address. */
+  window.addEventListener('click', function (event) {
+    var link = event.target.closest && event.target.closest('a.ce-lang');
+    if (!link) { return; }
+    var input = document.querySelector('.ce-date-box input[type="date"]');
+    var day = input && /^\d{4}-\d{2}-\d{2}$/.test(input.value) ? input.value : value;
+    var url = new URL(link.getAttribute('href'), window.location.href);
+    url.hash = 'treated=' + day;
+    event.preventDefault();
+    event.stopPropagation();
+    window.location.assign(url.href);
+  }, true);
   var tries = 0;
   function fill() {
     var input = document.querySelector('.ce-date-box input[type="date"]');
@@ -21,6 +37,22 @@
     input.dispatchEvent(new Event('change', { bubbles: true }));
     var box = input.closest('.ce-widget');
     if (box) { box.scrollIntoView({ block: 'start' }); }
+    /* once the kernel has answered, the patient's day ("Day 3 after your treatment", or the
+       plan-ahead line) at the top of the screen, and kept there while the tools above it
+       finish drawing (they change height), until the patient scrolls or touches the page */
+    var waits = 0, moved = false, kept = 0;
+    ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach(function (name) {
+      window.addEventListener(name, function () { moved = true; }, { capture: true, once: true, passive: true });
+    });
+    (function top() {
+      if (moved) { return; }
+      var day = box && box.querySelector('.ce-day');
+      if (day) {
+        if (Math.abs(day.getBoundingClientRect().top) > 2) { day.scrollIntoView({ block: 'start' }); }
+        if (document.documentElement.dataset.ceReady === 'true') { kept++; }
+        if (kept < 20) { setTimeout(top, 150); }
+      } else if (++waits < 300) { setTimeout(top, 100); }
+    })();
   }
   fill();
 })();
