@@ -109,6 +109,15 @@ def summary(values: list[float]) -> str:
     return f"median {statistics.median(values):5.1f} s, p95 {p95:5.1f} s"
 
 
+def outcome(res: list[dict]) -> dict:
+    """What the visitors met: readable and interactive times, busy pages, errors."""
+    return {"readable": summary([r["readable"] for r in res if r["readable"] is not None]),
+            "interactive": summary([r["interactive"] for r in res if r["interactive"] is not None]),
+            "interactive_count": sum(1 for r in res if r["interactive"] is not None),
+            "busy": sum(1 for r in res if r["busy"]), "errors": sum(1 for r in res if r["error"]),
+            "error_kinds": sorted({str(r["error"])[:60] for r in res if r["error"]})}
+
+
 def markers(content) -> dict[str, str]:
     return {"question": content.faq["introduction"].front.question,
             "busy": content.text(content.ui.serving.busy_title)}
@@ -148,7 +157,9 @@ async def crowd(url: str, n: int, pid: int, idle_kernels: int, content, clients:
             await asyncio.sleep(3)
         hold = asyncio.Event()
         start = time.perf_counter()
-        wire = [WireVisitor(base, path, assets, mark, PAGE_TIMEOUT_S) for _ in range(n_wire)]
+        # each from a loopback address of its own (127.0.1.x): a crowd of patients, not one client
+        wire = [WireVisitor(base, path, assets, mark, PAGE_TIMEOUT_S, local_addr=f"127.0.{1 + i // 250}.{1 + i % 250}")
+                for i in range(n_wire)]
         wire_runs = [asyncio.ensure_future(v.run(start, hold)) for v in wire]
         browsers = await asyncio.gather(*(visit(browser, url, mark["question"], mark["busy"], start)
                                           for _ in range(n - n_wire)))
@@ -174,7 +185,7 @@ async def crowd(url: str, n: int, pid: int, idle_kernels: int, content, clients:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--crowds", type=int, nargs="+", default=[20, 50])
+    parser.add_argument("--crowds", type=int, nargs="+", default=[20, 50, 100, 200])
     parser.add_argument("--setups", nargs="+", default=["before", "after"], choices=["before", "after"])
     parser.add_argument("--baseline", default="4d91b2c", help="the commit of the 'before' server")
     parser.add_argument("--clients", default="wire", choices=["wire", "browsers"])
@@ -193,13 +204,8 @@ def main() -> None:
                     res, probe = out["results"], out["browser"]
                     row = {
                         "setup": setup, "n": n, "idle_mb": idle_mb, "idle_kernels": idle_kernels,
-                        "readable": summary([r["readable"] for r in res if r["readable"] is not None]),
-                        "interactive": summary([r["interactive"] for r in res if r["interactive"] is not None]),
-                        "interactive_count": sum(1 for r in res if r["interactive"] is not None),
+                        **outcome(res),
                         "browser": [{k: r[k] for k in ("readable", "interactive", "busy", "error")} for r in probe],
-                        "errors": sum(1 for r in res if r["error"]),
-                        "error_kinds": sorted({r["error"] for r in res if r["error"]}),
-                        "busy": sum(1 for r in res if r["busy"]),
                         "peak_mb": out["peak_mb"], "after_mb": out["after_mb"], "after_kernels": out["after_kernels"],
                         "settle_s": out["settle_s"], "settled_mb": out["settled_mb"],
                         "harness_cpu_s": out["harness_cpu"],

@@ -80,9 +80,12 @@ async def record_assets(browser, url: str) -> list[str]:
 
 class WireVisitor:
     def __init__(self, base: str, page_path: str, assets: list[str], markers: dict[str, str],
-                 timeout: float = 120.0):
+                 timeout: float = 120.0, local_addr: str | None = None):
         _loopback(base)
         self.base, self.page_path, self.assets, self.markers, self.timeout = base, page_path, assets, markers, timeout
+        # a loopback address of its own (127.0.1.x): patients come from many addresses, and the
+        # server gives each address only its fair share of kernels
+        self.local_addr = local_addr
         self.result = {"readable": None, "interactive": None, "step_ms": None, "busy": False,
                        "error": None, "bytes": 0}
 
@@ -94,7 +97,7 @@ class WireVisitor:
         return self.result
 
     async def _visit(self, start: float, hold: asyncio.Event) -> None:
-        connector = aiohttp.TCPConnector(limit=6)
+        connector = aiohttp.TCPConnector(limit=6, local_addr=(self.local_addr, 0) if self.local_addr else None)
         headers = {"Accept-Encoding": "br, gzip", "User-Agent": "clinic-explainer-bench"}
         timeout = aiohttp.ClientTimeout(total=self.timeout)
         async with aiohttp.ClientSession(self.base, connector=connector, headers=headers, timeout=timeout) as http:
