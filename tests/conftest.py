@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from clinic_explainer import content as content_mod
@@ -44,3 +46,19 @@ def tree(tmp_path):
     from .content_tree import copy_content
 
     return copy_content(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole run, shared by the browser and server tests:
+    Playwright's sync API cannot be started again while another instance runs in this thread."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -10,11 +10,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from clinic_explainer.serving.launcher import voila_command
 
-from .servers import CHROMIUM, CHROMIUM_ARGS, RENDERED, Server, free_port
+from .servers import RENDERED, Server, free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
@@ -41,16 +41,6 @@ def voila_url(voila_server):
 @pytest.fixture(scope="session")
 def voila_log(voila_server):
     return voila_server[1]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class PageWatch:

@@ -23,12 +23,11 @@ import uuid
 from pathlib import Path
 
 from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
-from playwright.sync_api import sync_playwright
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
 from clinic_explainer.serving.launcher import voila_command
-from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS, RENDERED, Server, free_port
+from tests.browser.servers import RENDERED, Server, free_port
 from tests.server.test_admission import kernel_count, wait_for
 from tests.server.ws_attack import V1, run_loop
 
@@ -115,7 +114,7 @@ def patient_seconds(browser, url: str, limit: float = 30) -> float:
         ctx.close()
 
 
-def test_a_curl_loop_and_a_websocket_holder_leave_the_patient_interactive(tmp_path):
+def test_a_curl_loop_and_a_websocket_holder_leave_the_patient_interactive(tmp_path, browser):
     """The issue's probe: 127.0.0.2 runs curl at 2.5/s for 100 s giving up after 0.3 s; 127.0.0.3
     holds pages and 40 websockets sending the same widget message every 20 s; a patient in
     Chromium at 127.0.0.1 is interactive within 5 s at +30, +60 and +90 s; kernels never pass
@@ -128,8 +127,7 @@ def test_a_curl_loop_and_a_websocket_holder_leave_the_patient_interactive(tmp_pa
     env["CLINIC_EXPLAINER_PATIENT_POOL"] = "1"
     base = f"http://127.0.0.1:{port}/"
     explainer = base + "voila/render/patient_explainer.ipynb"
-    with Server(argv, env, base, tmp_path / "voila.log") as srv, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with Server(argv, env, base, tmp_path / "voila.log") as srv:
         pid, log = srv.proc.pid, srv.log_path
         wait_for(lambda: kernel_count(pid) == 4, 90)  # the pools: explainer (en, es), landing, timeline
         counts, stop = [], threading.Event()
@@ -166,7 +164,6 @@ def test_a_curl_loop_and_a_websocket_holder_leave_the_patient_interactive(tmp_pa
                 stop.set()
             watcher.result(timeout=10)
             sockets = holder.result(timeout=60)
-        browser.close()
     text = log.read_text()
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(log, ARTIFACTS / "fair-shares-probe-voila.log")  # for people to look at

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from babel.numbers import format_decimal
-from playwright.sync_api import sync_playwright
 
 from clinic_explainer.content import load
 from clinic_explainer.serving.launcher import voila_command
@@ -25,7 +24,7 @@ from clinic_explainer.settings import (
     WS_FLOOD_WINDOW,
     WS_RATE,
 )
-from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS, RENDERED, Server, free_port
+from tests.browser.servers import RENDERED, Server, free_port
 from tests.server.test_admission import wait_for
 from tests.server.ws_attack import flood_slider, open_page
 
@@ -34,18 +33,15 @@ FULL = re.compile(r"Preheated pool of patient_explainer\.ipynb is full")
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, browser):
     port = free_port()
     argv, env = voila_command(port)
     env["CLINIC_EXPLAINER_PATIENT_POOL"] = "1"
     log = tmp_path_factory.mktemp("limits") / "voila.log"
     base = f"http://127.0.0.1:{port}/"
-    with Server(argv, env, base, log) as srv, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with Server(argv, env, base, log):
         wait_for(lambda: FULL.search(log.read_text()), 120)
         yield base, log, browser
-        browser.close()
-        srv  # noqa: B018 - stopped by the context manager
 
 
 def test_a_1_mb_note_is_refused_with_words_and_the_list_keeps_its_budget(served):
