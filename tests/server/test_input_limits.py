@@ -102,12 +102,12 @@ def test_a_5_s_slider_flood_leaves_another_visitor_interactive_within_20_percent
     base, log, browser = served
     explainer = base + "voila/render/patient_explainer.ipynb"
     normal, flooded, floods = [], [], []
-    for _ in range(4):  # bounded; normal and flooded visits alternate, so the machine's load is shared
+    for _ in range(3):  # bounded; normal and flooded visits alternate, so the machine's load is shared
         full = len(FULL.findall(log.read_text()))
         normal.append(_visit(browser, explainer))
         wait_for(lambda: len(FULL.findall(log.read_text())) > full, 90)  # the pool refilled
         kernel, _ = open_page(base, "03_recovery_timeline.ipynb")  # the flooder's own page
-        time.sleep(3)
+        time.sleep(2)
         full = len(FULL.findall(log.read_text()))
         result = {}
         flooder = threading.Thread(target=lambda: result.update(flood_slider(base, kernel, 5.0)))
@@ -117,7 +117,7 @@ def test_a_5_s_slider_flood_leaves_another_visitor_interactive_within_20_percent
         flooder.join(timeout=60)
         floods.append(result)
         wait_for(lambda: len(FULL.findall(log.read_text())) > full, 90)
-        time.sleep(3)
+        time.sleep(2)
     text = log.read_text()
     reached = [int(n) for n in re.findall(r"a flood no page sends; (\d+) reached the kernel", text)]
     print(f"\ntime to interactive: normal {[round(t, 1) for t in normal]} s, during a flood "
