@@ -178,12 +178,6 @@ class PageSession:
 
         return ReviewDesk(self.content, staff=self.training or settings.is_preview())
 
-    def teach_back(self) -> HTML:
-        """Nothing: each question's teach-back prompt is shown beside it in the quiz (training
-        mode), and every prompt is in the trainers' answer key (`make answer-key`). The cell that
-        calls this stays in notebooks written before, so the list is never printed twice."""
-        return HTML("")
-
     def patient_questions(self) -> HTML:
         """Questions patients often ask, each model answer folded away until the trainee opens it."""
         from clinic_explainer.views.quiz import patient_questions

@@ -87,6 +87,12 @@ class Content:
         """Whether it carries a "waiting for review" mark (staff and preview only)."""
         return self.drafts == "marked" and not self.book.shown(self.key(part, ref))
 
+    def plain_for(self, faq_id: str):
+        """The "In short" version of an FAQ answer if it reaches this page, else None (the
+        clinic's own words are shown instead)."""
+        plain = self.plain.for_faq(faq_id)
+        return plain if plain is not None and self.shows("plain", faq_id) else None
+
     def has_drafts(self) -> bool:
         return any(not self.book.shown(i.key) for i in self.book.of(self.locale))
 

@@ -62,9 +62,9 @@ def _notes(sid: str, c) -> list:
     return [n for n in c.evidence.for_faq(sid) if c.shows("evidence", n.id)]
 
 
-def _studies(sid: str, c) -> list[tuple[str, list[str]]]:
+def _studies(notes, c) -> list[tuple[str, list[str]]]:
     """(note, its short citations) for each sourced note beside an FAQ answer."""
-    return [(n.text, [_short_cite(c.sources[s]) for s in n.sources]) for n in _notes(sid, c)]
+    return [(n.text, [_short_cite(c.sources[s]) for s in n.sources]) for n in notes]
 
 
 def _short_cite(source) -> str:
@@ -74,21 +74,15 @@ def _short_cite(source) -> str:
     return f"{first}{' et al.' if len(authors) > 1 else ''} {source.year}"
 
 
-def _plain(sid: str, c):
-    """The plain version of an FAQ answer if it reaches the page, else None (the clinic's own words)."""
-    plain = c.plain.for_faq(sid)
-    return plain if plain is not None and c.shows("plain", sid) else None
-
-
 def faq_html(section_ids, c, level: int = 2) -> str:
     """Each FAQ answer: the plain version first, the clinic's own words one tap away.
 
     The <details> element is open for print (CSS and a beforeprint handler) and its text
     stays in the accessibility tree while closed (style.css), so screen readers reach it.
     """
-    answers = [(sid, c.faq[sid], _plain(sid, c), Markup(markdown(c.faq[sid].body)), _studies(sid, c),
-                any(c.marks("evidence", n.id) for n in _notes(sid, c)))
-               for sid in section_ids if c.shows("faq", sid)]
+    answers = [(sid, c.faq[sid], c.plain_for(sid), Markup(markdown(c.faq[sid].body)), _studies(notes, c),
+                any(c.marks("evidence", n.id) for n in notes))
+               for sid in section_ids if c.shows("faq", sid) for notes in [_notes(sid, c)]]
     return _block("faq", c=c, answers=answers, level=level)
 
 
@@ -148,7 +142,7 @@ def footer_html(page_id: str, c) -> str:
     shown = [sid for sid in page.faq if c.shows("faq", sid)]
     reviews = [(c.faq[sid].front.question, line) for sid in shown
                if (line := review_line(c.faq[sid].front, c, ("faq", sid)))]
-    plains = [sid for sid in shown if _plain(sid, c)]
+    plains = [sid for sid in shown if c.plain_for(sid)]
     return _block("footer", c=c, index=page.notebook == INDEX_NOTEBOOK,
                   sources=[c.sources[s] for s in _cited_sources(page, c)], reviews=reviews,
                   plain_review=("marked" if any(c.marks("plain", sid) for sid in plains) else "yes") if plains else "")

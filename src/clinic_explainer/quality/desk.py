@@ -72,7 +72,7 @@ def checks(c: Content, item: Item) -> list[Check]:
         units = [text for _, ufile, _, text in plain_units(c) if ufile == file]
         if units:
             out.append(Check("reading", not _problems_at(readability_problems(c), file, ()),
-                             "; ".join(str(score(t, c.locale)) for t in units[:1]) if formula_for(c.locale) else c.locale))
+                             str(score(units[0], c.locale)) if formula_for(c.locale) else c.locale))
     if item.name != "jargon.yml":
         hard = _problems_at(jargon_problems(c), file, item.loc)
         out.append(Check("jargon", not hard, str(len(hard))))

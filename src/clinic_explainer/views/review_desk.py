@@ -73,8 +73,7 @@ class ReviewDesk(w.VBox):
         self._intro = w.HTML()
         self._list = w.Select(description=self.w.list_label, rows=12, style={"description_width": "initial"},
                               layout=w.Layout(width="auto", max_width="100%"))
-        self._list.add_class("ce-desk-list")
-        self._list.observe(lambda _: self._show(), names="value")
+        self._list.add_class("ce-desk-list")  # observed from _reload on, once its options are set
         self._item = w.HTML()
         self._name = w.Text(value=reviewer if reviewer is not None else settings.hub_user(),
                             description=self.w.reviewer_label, style={"description_width": "initial"},

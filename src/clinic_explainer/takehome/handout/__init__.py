@@ -71,7 +71,7 @@ def faq_summary(c) -> list[tuple[str, Markup]]:
         if sid == WARNING_SIGNS_FAQ:
             continue
         s = c.faq[sid]
-        short = c.plain.for_faq(sid) if c.shows("plain", sid) else None  # plain.yml: "In short", if approved
+        short = c.plain_for(sid)  # plain.yml: "In short", if it reaches patients
         out.append((s.front.question, Markup(markdown(short.in_short if short is not None else s.body))))
     return out
 
