@@ -14,7 +14,9 @@ import base64
 import csv
 import io
 import json
+import os
 import shutil
+import signal
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -91,9 +93,20 @@ def hub(tmp_path_factory):
                 CONTENT_ENV: str(content_dir)})
     url = f"http://127.0.0.1:{port}/"
     # ready once the proxy routes to the explainer service (it answers with the notice words)
-    with Server(argv, env, url + launch.SERVICE_PREFIX.lstrip("/") + "clinic-notice.json", tmp / "hub.log",
-                timeout=120) as server:
-        yield url, server.log_path, notebooks, content_dir
+    try:
+        with Server(argv, env, url + launch.SERVICE_PREFIX.lstrip("/") + "clinic-notice.json", tmp / "hub.log",
+                    timeout=120) as server:
+            yield url, server.log_path, notebooks, content_dir
+    finally:
+        # the proxy runs in a session of its own: a hub that failed would leave it running
+        stop_pid_file(tmp / "data" / "hub" / "configurable-http-proxy.pid")
+
+
+def stop_pid_file(path) -> None:
+    try:
+        os.kill(int(path.read_text()), signal.SIGTERM)
+    except (OSError, ValueError):
+        pass  # no file, or the process has already ended (the hub stops its proxy)
 
 
 def log_in(page, url: str, name: str, password: str) -> None:

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from clinic_explainer.hub.launch import free_ports
 from clinic_explainer.serving.launcher import voila_command
 
 from .conftest import assert_clean, open_app
-from .servers import Server, free_port
+from .servers import Server
 
 pytestmark = pytest.mark.browser
 
@@ -49,8 +50,7 @@ def nginx_front(tmp_path_factory):
     if not Path(nginx).exists():
         pytest.fail("nginx is missing: run `make test`, which installs Debian's nginx")
     tmp = tmp_path_factory.mktemp("nginx")
-    backends = [free_port(), free_port()]
-    listen = free_port()
+    *backends, listen = free_ports(3)  # chosen together: three different ports
     (tmp / "site.conf").write_text(site_for(listen, backends))
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers may read the temp folder
     (tmp / "nginx.conf").write_text(

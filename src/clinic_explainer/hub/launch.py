@@ -81,13 +81,17 @@ def internal_ports() -> tuple[int, int, int]:
     return hub_api, proxy_api, service
 
 
-def free_ports(n: int) -> list[int]:
-    """``n`` distinct free loopback ports (held together while chosen, so they differ)."""
+def free_ports(n: int, avoid: frozenset[int] = frozenset()) -> list[int]:
+    """``n`` distinct free loopback ports, none of them in ``avoid`` (all held together while
+    chosen, an avoided one too, so the kernel cannot hand the same port out twice)."""
     with ExitStack() as stack:
-        socks = [stack.enter_context(socket.socket()) for _ in range(n)]
-        for s in socks:
+        ports: list[int] = []
+        while len(ports) < n:
+            s = stack.enter_context(socket.socket())
             s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in socks]
+            if (port := s.getsockname()[1]) not in avoid:
+                ports.append(port)
+        return ports
 
 
 def hub_command(port: int = DEFAULT_PORT, ip: str = "127.0.0.1", data: Path | None = None,
@@ -98,7 +102,9 @@ def hub_command(port: int = DEFAULT_PORT, ip: str = "127.0.0.1", data: Path | No
     data.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env[HUB_DATA_ENV] = str(data)
-    env[PORTS_ENV] = ",".join(map(str, free_ports(3)))
+    # never the public port: the proxy starts first, and a hub whose API port is the proxy's
+    # would fail to bind and leave the proxy sending its error pages to itself
+    env[PORTS_ENV] = ",".join(map(str, free_ports(3, avoid=frozenset({port}))))
     if staff is not None:
         env[STAFF_ENV] = ",".join(staff)
     if password is not None:
