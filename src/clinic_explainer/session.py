@@ -109,8 +109,8 @@ class PageSession:
     def faq(self) -> HTML:
         return blocks.faq(self.page_id, self.content)
 
-    def faq_part(self, *section_ids: str) -> HTML:
-        return blocks.faq_part(*section_ids, c=self.content)
+    def faq_part(self, *section_ids: str, folded: bool = False) -> HTML:
+        return blocks.faq_part(*section_ids, c=self.content, folded=folded)
 
     def how_to_use(self) -> HTML:
         return blocks.how_to_use(self.page_id, self.content)
@@ -144,7 +144,8 @@ class PageSession:
     def timeline(self):
         from clinic_explainer.views.timeline import TimelineView
 
-        return TimelineView(self.content)
+        view = TimelineView(self.content)
+        return _MainTool(self, view) if self.content.page(self.page_id).tool == "timeline" else view
 
     def results(self):
         from clinic_explainer.views.results import ResultsView
@@ -183,6 +184,19 @@ class PageSession:
         from clinic_explainer.views.quiz import patient_questions
 
         return patient_questions(self.content)
+
+
+class _MainTool:
+    """A page's main tool under its own heading (in the outline, the contents and the skip
+    link's target); the heading is plain HTML, there before the widget client."""
+
+    def __init__(self, page: PageSession, view):
+        self.view = view
+        self.heading = HTML(blocks.tool_heading_html(page.content))
+
+    def _ipython_display_(self):
+        display(self.heading)
+        display(self.view)
 
 
 class _Footer:

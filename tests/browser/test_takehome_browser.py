@@ -42,7 +42,7 @@ def test_personal_link_opens_the_patients_timeline_and_both_downloads(desktop_pa
     page.wait_for_selector(".ce-date-box .ce-your-dates", timeout=120_000)
     assert page.locator(DATE_INPUT).input_value() == treated.isoformat()
     assert settled in page.inner_text(".ce-date-box .ce-your-dates")
-    assert "3 days" in page.inner_text(".ce-widget:has(.ce-date-box) .ce-card")  # the timeline opened at today
+    assert "3 days" in page.inner_text(".ce-widget:has(.ce-date-box) .ce-readout")  # the timeline opened at today
     assert_clean(page)
 
     # the calendar file: reminders, nothing in the past
@@ -69,7 +69,7 @@ def test_personal_link_opens_the_patients_timeline_and_both_downloads(desktop_pa
     assert page.locator("a[download='recovery-dates.ics'], a[download='my-recovery-handout.pdf']").count() == 0
     assert page.get_by_role("button", name=t.calendar_button).is_disabled()
     assert page.get_by_role("button", name=t.handout_button).is_disabled()
-    assert t.start in page.inner_text(".ce-widget:has(.ce-date-box) .ce-card")
+    assert t.start in page.inner_text(".ce-widget:has(.ce-date-box) .ce-readout")
 
     # a date again, then garbled: typed only in part, the field left
     page.locator(DATE_INPUT).fill(treated.isoformat())

@@ -18,6 +18,7 @@ from clinic_explainer import settings
 from clinic_explainer.pages.facilitator import note_html
 from clinic_explainer.pages.html import markdown
 from clinic_explainer.pages.render import render_macro
+from clinic_explainer.pages import urls
 from clinic_explainer.pages.urls import INDEX_NOTEBOOK
 from clinic_explainer.settings import is_training_mode
 
@@ -53,6 +54,11 @@ def header_html(page_id: str, c, training: bool = False) -> str:
                   training=training)
 
 
+def tool_heading_html(c) -> str:
+    """The heading of a page's main tool (the recovery timeline), the skip link's target."""
+    return render_macro("macros.html.j2", "heading", text=c.ui.timeline.chart_title, level=2, id=urls.TOOL_ID)
+
+
 def header(page_id: str, c, training: bool = False) -> HTML:
     return HTML(header_html(page_id, c, training=training))
 
@@ -74,7 +80,7 @@ def _short_cite(source) -> str:
     return f"{first}{' et al.' if len(authors) > 1 else ''} {source.year}"
 
 
-def faq_html(section_ids, c, level: int = 2) -> str:
+def faq_html(section_ids, c, level: int = 2, folded: bool = False) -> str:
     """Each FAQ answer: the plain version first, the clinic's own words one tap away.
 
     The <details> element is open for print (CSS and a beforeprint handler) and its text
@@ -83,16 +89,18 @@ def faq_html(section_ids, c, level: int = 2) -> str:
     answers = [(sid, c.faq[sid], c.plain_for(sid), Markup(markdown(c.faq[sid].body)), _studies(notes, c),
                 any(c.marks("evidence", n.id) for n in notes))
                for sid in section_ids if c.shows("faq", sid) for notes in [_notes(sid, c)]]
-    return _block("faq", c=c, answers=answers, level=level)
+    return _block("faq", c=c, answers=answers, level=level, folded=folded)
 
 
 def faq(page_id: str, c) -> HTML:
     return faq_part(*c.page(page_id).faq, c=c)
 
 
-def faq_part(*section_ids: str, c) -> HTML:
-    """Some FAQ sections by id (the patient explainer shows them between its tools)."""
-    return HTML(render_macro("macros.html.j2", "ce", body=Markup(faq_html(section_ids, c))))
+def faq_part(*section_ids: str, c, folded: bool = False) -> HTML:
+    """Some FAQ sections by id (the patient explainer shows them between its tools);
+    ``folded``: each answer one tap away under its question (what a patient needs first is
+    open above it)."""
+    return HTML(render_macro("macros.html.j2", "ce", body=Markup(faq_html(section_ids, c, folded=folded))))
 
 
 def how_to_use(page_id: str, c) -> HTML:
@@ -145,7 +153,8 @@ def footer_html(page_id: str, c) -> str:
     plains = [sid for sid in shown if c.plain_for(sid)]
     return _block("footer", c=c, index=page.notebook == INDEX_NOTEBOOK,
                   sources=[c.sources[s] for s in _cited_sources(page, c)], reviews=reviews,
-                  plain_review=("marked" if any(c.marks("plain", sid) for sid in plains) else "yes") if plains else "")
+                  plain_review=("marked" if any(c.marks("plain", sid) for sid in plains) else "yes") if plains else "",
+                  signs_shown=page.tool == "timeline" and c.shows("red_flags"))
 
 
 def series_html(c) -> str:

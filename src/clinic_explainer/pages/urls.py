@@ -33,6 +33,16 @@ def language_link(locale: str) -> str:
     return f"?lang={locale}"
 
 
+# in-page places: a page's main tool (the skip link and the contents lead there) and the
+# warning signs (the timeline's card links to them)
+TOOL_ID = "main-tool"
+WARNING_SIGNS_ID = "warning-signs"
+
+
+def anchor(element_id: str) -> str:
+    return f"#{element_id}"
+
+
 def faq_id(section_id: str) -> str:
     """The id of an FAQ answer on its page."""
     return f"faq-{section_id}"

@@ -44,6 +44,21 @@ def page_lang(notebook_name: str) -> str:
     return _content().locale
 
 
+def page_meta(notebook_name: str) -> dict[str, str]:
+    """What a link preview shows when the page's address is texted or shared (the head's
+    description and Open Graph tags): the page's title and summary from content/, in the page's
+    language. Nothing of the request reaches it but that language, and a patient's date never
+    does (it lives in the address's #fragment, which the browser keeps to itself)."""
+    c = _content()
+    page = _page(notebook_name, c)
+    return {
+        "title": page.title if page else c.clinic.name,
+        "description": page.summary if page else c.series.series_title,
+        "site_name": c.clinic.name,
+        "locale": c.locale.replace("-", "_"),  # Open Graph writes es_MX where HTML writes es-MX
+    }
+
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 

@@ -13,8 +13,8 @@ from clinic_explainer.views.timeline import TEMPLATE, TimelineSliderView, next_t
 
 
 def results_card_html(answer: Answer, c) -> str:
-    return render_macro(TEMPLATE, "results_card", c=c, answer=answer, when=describe_weeks(answer.hours, c),
-                        phase_title=phase_title, next_text=next_text(answer, c))
+    return render_macro(TEMPLATE, "results_card", c=c, answer=answer, phase_title=phase_title,
+                        next_text=next_text(answer, c))
 
 
 class ResultsView(TimelineSliderView):
@@ -24,7 +24,7 @@ class ResultsView(TimelineSliderView):
 
     def __init__(self, content, render: str | None = None, marker: str | None = None, **kwargs):
         super().__init__(content, render, marker, **kwargs)
-        self.children = [self._message, self._slider, self._readout, self._card, self._stage, self._alt]
+        self.children = [self._message, self._tool_box()]
         self._update()
 
     @staticmethod

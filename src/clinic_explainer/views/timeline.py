@@ -53,8 +53,7 @@ def next_text(answer: Answer, c) -> str:
 
 
 def card_html(answer: Answer, c) -> str:
-    return render_macro(TEMPLATE, "card", c=c, answer=answer, when=describe_position(answer.hours, c),
-                        phase_title=phase_title, next_text=next_text(answer, c))
+    return render_macro(TEMPLATE, "card", c=c, answer=answer, phase_title=phase_title, next_text=next_text(answer, c))
 
 
 def dates_html(model: RecoveryTimeline, treated_at: datetime, c, today: date | None = None) -> str:
@@ -200,6 +199,15 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
     def message(self) -> str:
         return self._message.value
 
+    def _tool_box(self) -> w.Box:
+        """The slider, its readout and the chart together, the card beside them on a wide
+        screen and below them on a phone: the marker stays in sight while the slider moves."""
+        controls = w.VBox([self._slider, self._readout, self._stage, self._alt])
+        controls.add_class("ce-tool-controls")
+        box = w.Box([controls, self._card])
+        box.add_class("ce-tool")
+        return box
+
     # -- before the widget client -----------------------------------------------------------
     def placeholder_html(self) -> str:
         """The same slider in plain HTML that works at once on the text-first page (early_slider.py)."""
@@ -285,8 +293,8 @@ class TimelineView(TimelineSliderView):
         date_box = w.VBox([self._style, self.date_picker, self.time_picker, self._date_help, self._dates,
                            self.calendar_button, self._calendar, self.handout_button, self._handout])
         date_box.add_class("ce-date-box")
-        self.children = [self._message, self._status, self._slider, self._readout, self._card, self._stage, self._alt,
-                         date_box, self._red_flags]
+        self._tool = self._tool_box()
+        self.children = [self._message, self._status, self._tool, date_box, self._red_flags]
         self._set_personal(None)
         self._update()
 

@@ -120,7 +120,8 @@ def test_review_lines_are_sentences(content):
     assert "Waiting for review by the clinic." in footer
     assert "Waiting for review by the clinic." not in pages.footer_html("recovery", content)
     assert "Reviewed by Not yet reviewed" not in footer
-    assert content.clinic.after_hours_line in footer
+    # the page shows the warning signs, which say the emergency line: the footer keeps the rest
+    assert content.clinic.after_hours_line.replace(content.clinic.emergency_line, "").strip() in footer
     for src in ("alam-2014", "soltani-arabshahi-2014", "alster-graham-2018"):
         assert src in {s.id for s in content.sources.values()}
     assert "JAMA Dermatology 150(8):844" in content.sources["alam-2014"].publisher
@@ -197,9 +198,15 @@ def test_colon_read_as_a_field_in_plain_words(tree):
     assert "timeline.yml, line" in msg and "double quotes" in msg and "{'Note'" not in msg
 
 
-def test_the_contact_box_says_the_emergency_line_once(content):
+def test_the_emergency_line_is_said_once_a_page(content):
     for locale in ("en", "es"):
         c = content_mod.load(locale=locale)
-        html = pages.footer_html("explainer", c)
-        assert html.count(c.clinic.emergency_line) == 1, locale
-        assert c.clinic.after_hours_line in html
+        line = c.clinic.emergency_line
+        # a page without the warning signs: the contact box says it, once
+        assert pages.footer_html("how-it-works", c).count(line) == 1, locale
+        assert c.clinic.after_hours_line in pages.footer_html("how-it-works", c)
+        # a page with them: the most urgent sign says it, the next level and the footer do not
+        signs = pages.red_flags_section_html(c, c.ui.timeline.all_warning_signs)
+        assert signs.count(line) == 1, locale
+        assert line not in pages.footer_html("explainer", c), locale
+        assert c.clinic.after_hours_line.replace(line, "").strip() in signs

@@ -39,7 +39,7 @@ def test_next_week_is_a_plan_ahead_view_not_an_error(view, c):
     assert t.plan_ahead_help in view.status and 'role="status"' in view.status  # announced
     assert t.date_future not in view.dates and "ce-warn" not in view.dates
     # the timeline at the start (what to expect right after), the patient's own dates below
-    assert view.hours == 0 and t.start in view.card
+    assert view.hours == 0 and t.start in view._label(view.hours)
     first = words(view.dates)
     assert first.startswith(t.your_dates) and "2026" not in first.split(":")[1]  # this year: no year
     # the calendar holds every reminder (none has passed yet), the handout is offered
@@ -53,7 +53,7 @@ def test_a_personal_link_says_the_day_at_the_top(view, c):
     view.date_picker.value = date(2026, 12, 2)
     label = c.timeline.phases[2].label  # 3 days: healing under the skin
     assert words(view.status) == c.text(c.ui.timeline.day_now, n=3, label=label)
-    assert view.children.index(view._status) < view.children.index(view._slider)  # at the top
+    assert view.children.index(view._status) < view.children.index(view._tool)  # at the top
     view.date_picker.value = date(2026, 12, 5)
     assert words(view.status) == c.text(c.ui.timeline.day_zero, label=c.timeline.phases[1].label)
 

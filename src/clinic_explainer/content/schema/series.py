@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     Field,
@@ -33,6 +33,8 @@ class Page(Strict):
     faq: list[Id] = []
     how_to_use: list[Text] = []
     sources: list[Id] = []  # sources of the page's tools (e.g. the skin picture), listed in its footer
+    # the page's main tool ("timeline"): named in the outline and the contents, with a skip link to it
+    tool: Literal["timeline"] | None = None
 
 
 class SeriesFile(ReviewedFile):

@@ -26,6 +26,7 @@ class TimelineStrings(Strict):
     next_in: Text
     last_phase: Text
     contact_heading: Text
+    signs_link: Text  # the card's link to the warning signs (what to do for each level)
     chart_caption: Text
     you_are_here: Text
     redness_curve: Text
@@ -58,7 +59,6 @@ class TimelineStrings(Strict):
     tick_week: Text
     tick_month: Text
     tick_start: Text
-    curve_axis: Text
     all_warning_signs: Text
     dated_item: Text
     date_cleared: Text
@@ -142,6 +142,13 @@ class GettingReady(Strict):
     your_dates: Text
 
 
+class ReaderStrings(Strict):
+    """Reading aids of the patient pages (the Voila template's reader.js): read aloud, larger text."""
+    listen: Text
+    stop: Text
+    larger_text: Text
+
+
 class UiStrings(Strict):
     language_name: Text
     date_format: Text
@@ -162,6 +169,7 @@ class UiStrings(Strict):
     language_switch: Text
     back_to_index: Text
     contents_label: Text
+    skip_to_tool: Text  # the skip link to a page's main tool (pages.yml `tool`)
     external_link: Text
     series_heading: Text
     audience_patient: Text
@@ -181,6 +189,7 @@ class UiStrings(Strict):
     review_desk: ReviewDeskStrings
     facilitator: FacilitatorStrings
     handout: HandoutStrings
+    reader: ReaderStrings
 
 
 

@@ -10,10 +10,11 @@ c.VoilaConfiguration.show_tracebacks = False       # a patient never sees a trac
 c.VoilaConfiguration.strip_sources = True          # the notebook's code never reaches the page
 c.VoilaConfiguration.allow_template_override = "NO"  # an unknown ?template= hangs and leaks a kernel
 c.VoilaConfiguration.allow_theme_override = "NO"   # the page looks as the clinic decided
-# the template's <title> and lang come from content/ (serving/template_filters.py)
+# the template's <title>, lang and share preview come from content/ (serving/template_filters.py)
 c.VoilaExporter.filters = {
     "ce_page_title": "clinic_explainer.serving.template_filters.page_title",
     "ce_page_lang": "clinic_explainer.serving.template_filters.page_lang",
+    "ce_page_meta": "clinic_explainer.serving.template_filters.page_meta",  # share preview
     "ce_lean_output": "clinic_explainer.serving.template_filters.lean_output",
 }
 

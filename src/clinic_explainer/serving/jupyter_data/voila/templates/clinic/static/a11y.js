@@ -127,6 +127,12 @@
       box.appendChild(link.cloneNode(true));
       document.body.appendChild(box);
     }
+    // last in the keyboard's order (the skip link first): Voila adds the page's panel to <body>
+    // after this script has run
+    var float = document.querySelector('body > .ce-lang-float');
+    if (float && float.nextElementSibling && !float.contains(document.activeElement)) {
+      document.body.appendChild(float);
+    }
   }
   // Print the clinic's full answers, not just the plain versions.
   window.addEventListener('beforeprint', function () {
@@ -156,11 +162,23 @@
     if (!target) { return; }
     event.preventDefault();
     event.stopPropagation();
+    // a folded answer opens when a link leads to it
+    var fold = target.querySelector('details.ce-part');
+    if (fold) { fold.open = true; }
     if (!target.hasAttribute('tabindex')) { target.setAttribute('tabindex', '-1'); }
     target.scrollIntoView({block: 'start'});
     target.focus({preventScroll: true});
     if (window.history && history.replaceState) { history.replaceState(null, '', a.getAttribute('href')); }
   }, true);
+
+  // The chart stays in sight while the slider has focus: the slider's group (slider, readout,
+  // chart) is brought whole into view, with the least scroll.
+  document.addEventListener('focusin', function (event) {
+    var group = event.target.closest && event.target.closest('.ce-tool-controls');
+    if (!group) { return; }
+    var r = group.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) { group.scrollIntoView({block: 'nearest'}); }
+  });
 
   new MutationObserver(function () { fix(); setLang(); }).observe(document.body, {
     subtree: true, childList: true, characterData: true, attributes: true,
