@@ -48,5 +48,6 @@ class Server:
         self.proc.terminate()
         try:
             self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired:  # e.g. a hub stopping every staff server on a busy machine
             self.proc.kill()
+            self.proc.wait(timeout=20)

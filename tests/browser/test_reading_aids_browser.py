@@ -177,6 +177,7 @@ def test_no_listen_button_without_speech_in_the_browser(phone_page, voila_url):
     page = phone_page
     page.add_init_script(NO_SPEECH)
     page.goto(voila_url + "voila/render/" + EXPLAINER)
+    page.wait_for_function(RENDERED, timeout=90_000)  # the live page is in place (it replaces the first)
     page.wait_for_selector(".ce-banner .ce-larger-button")  # the reading aids are on the page
     assert page.locator("section.ce-faq").count() >= 3
     assert page.locator(".ce-listen").count() == 0
