@@ -28,6 +28,8 @@ LAYOUT = """() => {
   const doc = document.documentElement, inner = document.querySelector('#rendered_cells');
   return {
     hit: hit === input, x: r.x + r.width / 2, y: r.y + r.height / 2, right: r.right,
+    // how far the field sticks out of its box (its right border would be clipped)
+    out: r.right - input.closest('.ce-date-box').getBoundingClientRect().right,
     wide: Math.max(doc.scrollWidth, inner ? inner.scrollWidth : 0) - window.innerWidth,
     cut: [...document.querySelectorAll('button')].filter(b => b.offsetParent)
       .filter(b => b.scrollWidth > b.clientWidth || b.scrollHeight > b.clientHeight + 1).map(b => b.innerText),
@@ -65,6 +67,7 @@ def test_the_date_field_takes_the_tap_on_a_phone(phone_page, voila_url, notebook
         layout = page.evaluate(LAYOUT)
         assert layout["hit"], f"{size['width']} px {lang}: the middle of the date field is covered"
         assert layout["right"] <= size["width"], f"{size['width']} px {lang}: the date field is cut"
+        assert layout["out"] <= 0.5, f"{size['width']} px {lang}: the date field sticks out {layout['out']} px"
         assert layout["wide"] <= 0, f"{size['width']} px {lang}: the page scrolls {layout['wide']} px sideways"
         assert layout["cut"] == [], f"{size['width']} px {lang}: cut button labels {layout['cut']}"
         page.evaluate("() => document.activeElement && document.activeElement.blur()")
