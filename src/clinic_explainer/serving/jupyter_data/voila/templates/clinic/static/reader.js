@@ -138,8 +138,10 @@
   var SPEAKER = 'M3 9v6h4l5 5V4L7 9H3zm13.5 3c0-1.77-1.02-3.29-2.5-4.03v8.05c1.48-.73 2.5-2.25 2.5-4.02z' +
                 'M14 3.23v2.06c2.89.86 5 3.54 5 6.71s-2.11 5.85-5 6.71v2.06c4.01-.91 7-4.49 7-8.77s-2.99-7.86-7-8.77z';
   var SQUARE = 'M6 6h12v12H6z';
+  // The button's name says what it does ("Listen", "Stop"): no aria-pressed besides (a toggle
+  // whose name changes is announced as "Stop, pressed")
   function paint(b, on, w) {
-    b.setAttribute('aria-pressed', on ? 'true' : 'false');
+    b.setAttribute('data-ce-reading', on ? 'true' : 'false');
     var path = b.querySelector('path'), label = b.querySelector('span');
     if (!path) {
       var svg = document.createElementNS(SVG, 'svg');
