@@ -1,10 +1,9 @@
 """Fair shares (issue 20), real servers on loopback: no one address takes the explainer from everyone.
 
-The issue's long probe, shortened from its 100 s to 60 s to keep the suite near 15 minutes
-(the `server` mark runs it in `make test`): 127.0.0.2 runs a curl loop giving up after 0.3 s;
-127.0.0.3 holds pages and 40 websockets sending the same widget message every 20 s (the cull
-timeout is 25 s, so a keepalive that counted would keep them); the patient in Chromium at
-127.0.0.1 is interactive within 5 s throughout, kernels never pass the cap, the holder gets no more than its share of websockets
+The issue's long probe (about 100 s, the `server` mark runs it in `make test`): 127.0.0.2 runs
+a curl loop giving up after 0.3 s; 127.0.0.3 holds pages and 40 websockets sending the same
+widget message every 20 s; the patient in Chromium at 127.0.0.1 is interactive within 5 s
+throughout, kernels never pass the cap, the holder gets no more than its share of websockets
 and its kernels are culled. A waiting room (twelve patients behind one address) all get their
 pages. Every loop is bounded in count and time.
 """
@@ -32,8 +31,7 @@ from tests.browser.servers import RENDERED, Server, free_port
 from tests.server.test_admission import kernel_count, wait_for
 from tests.server.ws_attack import V1, run_loop
 
-CAP, SHARE, CULL, PROBE = 12, 4, 25, 60
-CHECKS = (20, 40, 55)  # seconds into the probe: the patient opens the explainer
+CAP, SHARE, CULL, PROBE = 12, 4, 40, 100
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -117,9 +115,9 @@ def patient_seconds(browser, url: str, limit: float = 30) -> float:
 
 
 def test_a_curl_loop_and_a_websocket_holder_leave_the_patient_interactive(tmp_path, browser):
-    """The issue's probe: 127.0.0.2 runs curl at 2.5/s for 60 s giving up after 0.3 s; 127.0.0.3
+    """The issue's probe: 127.0.0.2 runs curl at 2.5/s for 100 s giving up after 0.3 s; 127.0.0.3
     holds pages and 40 websockets sending the same widget message every 20 s; a patient in
-    Chromium at 127.0.0.1 is interactive within 5 s at +20, +40 and +55 s; kernels never pass
+    Chromium at 127.0.0.1 is interactive within 5 s at +30, +60 and +90 s; kernels never pass
     the cap; the holder gets no more than its share of websockets, and its kernels are culled."""
     port = free_port()
     argv, env = voila_command(port, extra=[
@@ -154,10 +152,10 @@ def test_a_curl_loop_and_a_websocket_holder_leave_the_patient_interactive(tmp_pa
         with concurrent.futures.ThreadPoolExecutor(3) as pool:
             watcher = pool.submit(watch_count)
             t0 = time.monotonic()
-            curl = pool.submit(curl_loop, explainer, PROBE, 2.5, stop)
+            curl = pool.submit(curl_loop, explainer, 100, 2.5, stop)
             holder = pool.submit(hold_websockets, base, held, 40, PROBE + 5, stop)
             try:
-                for at in CHECKS:
+                for at in (30, 60, 90):
                     time.sleep(max(0.0, t0 + at - time.monotonic()))
                     took[at] = patient_seconds(browser, explainer)
                 requests = curl.result(timeout=60)
@@ -169,13 +167,13 @@ def test_a_curl_loop_and_a_websocket_holder_leave_the_patient_interactive(tmp_pa
     text = log.read_text()
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(log, ARTIFACTS / "fair-shares-probe-voila.log")  # for people to look at
-    print(f"\npatient interactive before the probe in {took[0]:.1f} s, at "
-          + " / ".join(f"+{at}" for at in CHECKS) + " s in " + " / ".join(f"{took[at]:.1f}" for at in CHECKS) + " s; "
+    print(f"\npatient interactive before the probe in {took[0]:.1f} s, at +30/+60/+90 s in "
+          f"{took[30]:.1f} / {took[60]:.1f} / {took[90]:.1f} s; "
           f"{requests} curl requests; kernels at most {max(counts)} (cap {CAP}); holder's websockets {sockets}; "
           f"held kernels culled {took_cull:.0f} s after the probe's end")
     # within 5 s (the issue's line); on a machine that other work slows down, within 20% of
     # this machine's own pace measured just before the probe
-    assert all(took[at] <= max(5.0, 1.2 * took[0]) for at in CHECKS), took
+    assert all(took[at] <= max(5.0, 1.2 * took[0]) for at in (30, 60, 90)), took
     assert max(counts) <= CAP, max(counts)
     assert sockets["opened"] <= 2 * SHARE and sockets["refused"] >= 40 - 2 * SHARE, sockets
     assert "one client address holds" in text and "kernel websockets" in text
