@@ -127,10 +127,13 @@
       box.appendChild(link.cloneNode(true));
       document.body.appendChild(box);
     }
-    // last in the keyboard's order (the skip link first): Voila adds the page's panel to <body>
-    // after this script has run
+    // last in the keyboard's order (the skip link first): Voila adds the page's panel (#main)
+    // to <body> after this script has run; moved once, behind it (scripts that come and go
+    // after it are not in the keyboard's order)
     var float = document.querySelector('body > .ce-lang-float');
-    if (float && float.nextElementSibling && !float.contains(document.activeElement)) {
+    var shell = document.querySelector('body > #main');
+    if (float && shell && (float.compareDocumentPosition(shell) & Node.DOCUMENT_POSITION_FOLLOWING)
+        && !float.contains(document.activeElement)) {
       document.body.appendChild(float);
     }
   }
