@@ -49,7 +49,7 @@ def faq_id(section_id: str) -> str:
 
 
 def faq_anchor(section_id: str) -> str:
-    return f"#{faq_id(section_id)}"
+    return anchor(faq_id(section_id))
 
 
 def faq_href(c, page_id: str, section_id: str) -> str:

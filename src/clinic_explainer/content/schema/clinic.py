@@ -87,6 +87,11 @@ class Clinic(Strict):
         return self.model_copy(update={k: fill(getattr(self, k)) for k in ("contact_line", "emergency_line",
                                                                             "after_hours_line")})
 
+    def without_emergency_line(self, text: str) -> str:
+        """``text`` less the emergency line (a page says that line once; the after-hours line
+        often repeats it)."""
+        return text.replace(self.emergency_line, "").strip()
+
     def in_language(self, locale: str) -> "Clinic":
         """These settings with the sentences of ``locale`` (where clinic.yml translates them)."""
         lines = self.translations.get(locale)
