@@ -14,43 +14,15 @@ from __future__ import annotations
 
 import ipywidgets as w
 from babel.numbers import format_decimal
-from markupsafe import Markup
 
-from clinic_explainer.models.candidacy import CandidacyExplorer, Guidance
+from clinic_explainer.models.candidacy import CandidacyExplorer
 from clinic_explainer.pages.render import render_macro
-from clinic_explainer.pages.urls import faq_href
-from clinic_explainer.takehome.calendar import ready_html
 from clinic_explainer.settings import OWN_QUESTIONS_MAX_CHARS
-from clinic_explainer.takehome.downloads import LIST_FILENAME, PDF_MIME, DownloadRefused, within_budget
+from clinic_explainer.takehome.answers import guidance_html, list_file_html
+from clinic_explainer.takehome.downloads import DownloadRefused
 from clinic_explainer.views.base import ReadyPlaceholder, caption_html, guarded, heading_html, message_html
 
 TEMPLATE = "candidacy.html.j2"
-
-
-def ticked_labels(model: CandidacyExplorer, c) -> list[str]:
-    """What the patient ticked, in the content's order."""
-    return ([i.label for i in c.candidacy.concerns if i.id in model.concerns]
-            + [i.label for i in c.candidacy.areas if i.id in model.areas])
-
-
-def answer_rows(model: CandidacyExplorer, c) -> list[tuple[str, str]]:
-    """(question, the patient's reply in words) for every answered question."""
-    s = c.ui.candidacy
-    words = {"yes": s.yes, "no": s.no, "not-sure": s.not_sure}
-    return [(q.question, words[model.replies[q.id]]) for q in c.candidacy.contraindications
-            if q.id in model.replies]
-
-
-def ticked_html(model: CandidacyExplorer, c) -> str:
-    return render_macro(TEMPLATE, "ticked", s=c.ui.candidacy, labels=ticked_labels(model, c),
-                        answers=answer_rows(model, c))
-
-
-def guidance_html(g: Guidance, c, model: CandidacyExplorer) -> str:
-    """The guidance for what ``model`` holds; its FAQ links point where ``model``'s page shows them."""
-    return render_macro(TEMPLATE, "guidance", s=c.ui.candidacy, g=g, ticked_html=Markup(ticked_html(model, c)),
-                        faq=[(faq_href(c, model.page_id, link.id), link.title) for link in g.faq],
-                        questions={q.id: q.question for q in c.candidacy.contraindications})
 
 
 class CandidacyView(ReadyPlaceholder, w.VBox):
@@ -94,7 +66,7 @@ class CandidacyView(ReadyPlaceholder, w.VBox):
         question_rows = []
         for q in c.candidacy.contraindications:
             question_rows += [w.HTML(render_macro(TEMPLATE, "question", q=q)), self._questions[q.id]]
-        heading = lambda text: w.HTML(heading_html(text, level=3))  # noqa: E731
+        heading = lambda text: w.HTML(heading_html(text, level=3))
         self.add_class("ce-widget")
         self.children = [
             w.HTML(render_macro(TEMPLATE, "intro", s=s)),
@@ -161,18 +133,11 @@ class CandidacyView(ReadyPlaceholder, w.VBox):
     @guarded("list")
     def _on_list(self, button=None) -> None:
         """The list for the appointment as a PDF, built in memory and offered as a download."""
-        from clinic_explainer.takehome.handout import appointment_pdf  # WeasyPrint, matplotlib: on the click only
-
-        c, s = self.content, self.content.ui.candidacy
-        g = self.model.guidance()
         try:
-            pdf = within_budget(lambda: appointment_pdf(
-                c, paper=c.clinic.paper, ticked=ticked_labels(self.model, c), answers=answer_rows(self.model, c),
-                tell=[t.text for t in g.tell], faq=[link.title for link in g.faq],
-                questions=self._notes[:OWN_QUESTIONS_MAX_CHARS]))
+            link = list_file_html(self.model, self.content, self._notes)
         except DownloadRefused as refused:
             self._list.value = ""
-            self._message.value = message_html(refused.words(c), warn=True)
+            self._message.value = message_html(refused.words(self.content), warn=True)
             return
         self._message.value = ""
-        self._list.value = ready_html(s.list_ready, pdf, s.list_link, LIST_FILENAME, PDF_MIME)
+        self._list.value = link

@@ -20,25 +20,18 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import ipywidgets as w
+
+from clinic_explainer import settings
 from clinic_explainer.charts import cache as chart_cache
 from clinic_explainer.charts import text as chart_text
-from clinic_explainer.takehome.calendar import build_ics, calendar_days, ready_html
-from clinic_explainer import settings
-from clinic_explainer.takehome.downloads import HANDOUT_FILENAME, PDF_MIME, DownloadRefused, within_budget
-from clinic_explainer.views.treatment_date import TreatmentDatePicker, date_problem, date_words, status_text
-from clinic_explainer.views.base import ReadyPlaceholder, caption_html, ce_html, guarded, message_html
+from clinic_explainer.models.timeline import Answer, RecoveryTimeline, describe_duration, describe_position, phase_title
 from clinic_explainer.pages.blocks import red_flags_section_html
 from clinic_explainer.pages.early_slider import early_slider_html
 from clinic_explainer.pages.render import render_macro
-from clinic_explainer.models.timeline import (
-    Answer,
-    RecoveryTimeline,
-    day_text,
-    describe_duration,
-    describe_position,
-    phase_title,
-    hours_since,
-)
+from clinic_explainer.takehome.answers import calendar_file_html, date_answer, handout_file_html
+from clinic_explainer.takehome.downloads import DownloadRefused
+from clinic_explainer.views.base import ReadyPlaceholder, caption_html, ce_html, guarded, message_html
+from clinic_explainer.views.treatment_date import TreatmentDatePicker
 
 WIDTH = w.Layout(width="100%", max_width="760px")
 TEMPLATE = "timeline.html.j2"
@@ -54,21 +47,6 @@ def next_text(answer: Answer, c) -> str:
 
 def card_html(answer: Answer, c) -> str:
     return render_macro(TEMPLATE, "card", c=c, answer=answer, phase_title=phase_title, next_text=next_text(answer, c))
-
-
-def dates_html(model: RecoveryTimeline, treated_at: datetime, c, today: date | None = None) -> str:
-    """'Friday 4 December: Most redness should have settled.' for each milestone and follow-up
-    (with the year when it is not this year), and 'Saturday 5 December: Today' where today
-    falls among them (before that day's own items)."""
-    t, today = c.ui.timeline, today or date.today()
-
-    def item(day: date, text: str) -> str:
-        return c.text(t.dated_item, date=day_text(day, c, today), label=text)
-
-    dated = [(m.when.date(), m.text) for m in model.dated(treated_at) if m.kind in ("milestone", "follow-up")]
-    items = [(item(d, text), False) for d, text in dated if d < today]
-    items += [(item(today, t.today_mark), True)] + [(item(d, text), False) for d, text in dated if d >= today]
-    return render_macro(TEMPLATE, "dates", c=c, items=items)
 
 
 def chart_caption_html(c) -> str:
@@ -142,7 +120,9 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
         return self.stops_for(self.model)
 
     def _new_chart(self):
-        from clinic_explainer.charts.chart import TimelineChart  # matplotlib: never imported with the client marker unless asked
+        from clinic_explainer.charts.chart import (
+            TimelineChart,  # matplotlib: never imported with the client marker unless asked
+        )
 
         chart = TimelineChart(self.content, self.model, render=self.render)
         chart.show_marker(self.marker == "kernel")
@@ -341,22 +321,16 @@ class TimelineView(TimelineSliderView):
         self._status.value = ""
         self.calendar_button.disabled = self.handout_button.disabled = treated_at is None
 
-    def _reminder_days(self) -> list:
-        """The calendar's days still to come for the set date (none: nothing to add)."""
-        return calendar_days(self.model.dated(self.treated_at), self.content, self._now_aware())
-
     def _now_aware(self) -> datetime:
         now = self._now()
         return now if now.tzinfo is not None else now.replace(tzinfo=self.tz)
 
     @guarded("date")
     def _on_date(self, change) -> None:
-        t = self.content.ui.timeline
         had_date = self.treated_at is not None
         self._set_personal(None)
         self._message.value = ""
-        problem = None
-        now = self._now_aware()
+        treated_at, problem = None, None
         if self.date_picker.value is None:
             # cleared, or part-typed / not a real day (the browser sends no value for those),
             # or a day Python cannot hold (a year of 20261)
@@ -366,53 +340,27 @@ class TimelineView(TimelineSliderView):
                 treated_at = self._treatment_time()
             except (TypeError, ValueError, OverflowError):
                 problem = "invalid"
-            else:
-                problem = date_problem(treated_at, now)
-        if problem is not None:
-            self._dates.value = message_html(date_words(problem, self.content), warn=problem != "empty")
-            self.hours = 0  # no slider position left over from an earlier date
-            return
-        self._set_personal(treated_at)
-        c = self.content
-        dates = dates_html(self.model, treated_at, c, now.date())
-        if not self._reminder_days():  # e.g. 8 months ago: say so, offer no empty calendar file
+        answer = date_answer(self.model, self.content, treated_at, problem, self._now_aware())
+        self._set_personal(answer.treated_at)
+        if answer.treated_at is not None and not answer.calendar:
             self.calendar_button.disabled = True
-            dates += message_html(c.text(t.no_reminders, duration=describe_duration(self.model.horizon_hours, c)))
-        self._dates.value = dates
-        self.hours = max(hours_since(treated_at, now), 0)  # jump to "now", or to the start before it
-        line, help_text = status_text(self.model, treated_at, now, c)
-        self._status.value = render_macro(TEMPLATE, "status", text=line, help=help_text)
+        self._dates.value = answer.dates
+        self.hours = answer.hours  # jump to "now", or to the start before it (none left over)
+        self._status.value = answer.status
 
     @guarded("calendar")
     def _on_calendar(self, button=None) -> None:
-        t = self.content.ui.timeline
-        if self.treated_at is None:
-            self._calendar.value = message_html(t.calendar_needs_date, warn=True)
-            return
-        if not self._reminder_days():
-            self._calendar.value = message_html(self.content.text(
-                t.no_reminders, duration=describe_duration(self.model.horizon_hours, self.content)), warn=True)
-            return
-        try:
-            ics = within_budget(lambda: build_ics(self.model.dated(self.treated_at), self.content, now=self._now_aware()))
-        except DownloadRefused as refused:
-            self._calendar.value = message_html(refused.words(self.content), warn=True)
-            return
-        self._calendar.value = ready_html(t.calendar_ready, ics, t.calendar_link)
+        self._calendar.value = self._download(lambda: calendar_file_html(
+            self.model, self.content, self.treated_at, self._now_aware())[0])
 
     @guarded("handout")
     def _on_handout(self, button=None) -> None:
         """The handout with the patient's dates, built in memory and offered as a download."""
-        t = self.content.ui.timeline
-        if self.treated_at is None:
-            self._handout.value = message_html(t.calendar_needs_date, warn=True)
-            return
-        from clinic_explainer.takehome.handout import handout_pdf  # WeasyPrint, matplotlib: on the click only
+        self._handout.value = self._download(lambda: handout_file_html(
+            self.content, self.treated_at, self._now_aware())[0])
 
+    def _download(self, build) -> str:
         try:
-            pdf = within_budget(lambda: handout_pdf(self.content, paper=self.content.clinic.paper,
-                                                    treated_at=self.treated_at, today=self._now_aware().date()))
+            return build()
         except DownloadRefused as refused:
-            self._handout.value = message_html(refused.words(self.content), warn=True)
-            return
-        self._handout.value = ready_html(t.handout_ready, pdf, t.handout_link, HANDOUT_FILENAME, PDF_MIME)
+            return message_html(refused.words(self.content), warn=True)

@@ -140,6 +140,7 @@ def _views(c, out: dict) -> None:
     from clinic_explainer.models.quiz import QuizSession
     from clinic_explainer.models.skin import SkinModel
     from clinic_explainer.models.timeline import RecoveryTimeline
+    from clinic_explainer.takehome import answers
     from clinic_explainer.views import base, candidacy, quiz, results, skin, timeline
     from clinic_explainer.views.index import StartHereView
     from clinic_explainer.views.printing import PrintView
@@ -151,8 +152,8 @@ def _views(c, out: dict) -> None:
     model = RecoveryTimeline(c)
     for h in model.stops():
         out[f"timeline.card_html/{h:g}"] = timeline.card_html(model.at(h), c)
-    out["timeline.dates_html"] = timeline.dates_html(model, TREATED, c, NOW.date())
-    out["timeline.dates_html/other-year"] = timeline.dates_html(model, TREATED, c, date(2025, 6, 1))
+    out["timeline.dates_html"] = answers.dates_html(model, TREATED, c, NOW.date())
+    out["timeline.dates_html/other-year"] = answers.dates_html(model, TREATED, c, date(2025, 6, 1))
     out["timeline.chart_caption_html"] = timeline.chart_caption_html(c)
     view = timeline.TimelineView(c, now=lambda: NOW)
     out["timeline.early"] = view._repr_mimebundle_()["text/html"]
@@ -182,7 +183,7 @@ def _views(c, out: dict) -> None:
     # the candidacy explorer: nothing, everything ticked, mixed answers
     cand = c.candidacy
     m = CandidacyExplorer(c, page_id="candidacy")
-    out["candidacy.guidance/empty"] = candidacy.guidance_html(m.guidance(), c, m)
+    out["candidacy.guidance/empty"] = answers.guidance_html(m.guidance(), c, m)
     for item in cand.concerns:
         m.set_concern(item.id, True)
     for item in cand.areas:
@@ -190,13 +191,13 @@ def _views(c, out: dict) -> None:
     replies = ("yes", "no", "not-sure")
     for n, q in enumerate(cand.contraindications):
         m.answer(q.id, replies[n % 3])
-    out["candidacy.guidance/all"] = candidacy.guidance_html(m.guidance(), c, m)
-    out["candidacy.ticked/all"] = candidacy.ticked_html(m, c)
+    out["candidacy.guidance/all"] = answers.guidance_html(m.guidance(), c, m)
+    out["candidacy.ticked/all"] = answers.ticked_html(m, c)
     m2 = CandidacyExplorer(c, page_id="explainer")
     m2.set_concern(cand.concerns[0].id, True)
     for q in cand.contraindications:
         m2.answer(q.id, "not-sure")
-    out["candidacy.guidance/unsure"] = candidacy.guidance_html(m2.guidance(), c, m2)
+    out["candidacy.guidance/unsure"] = answers.guidance_html(m2.guidance(), c, m2)
     cview = candidacy.CandidacyView(c)
     out["candidacy.early"] = cview._repr_mimebundle_()["text/html"]
     _widgets_html(cview, out, "candidacy.widgets")

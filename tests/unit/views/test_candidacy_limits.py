@@ -69,7 +69,7 @@ def test_the_list_within_its_budget_and_the_words_when_past_it(view, content, mo
     assert "my-appointment-list.pdf" in view.list_link, view.message
     assert took < downloads.DOWNLOAD_MAX_SECONDS
     # past the time budget: stopped, words instead of a link
-    monkeypatch.setattr("clinic_explainer.views.candidacy.within_budget",
+    monkeypatch.setattr("clinic_explainer.takehome.answers.within_budget",
                         lambda build: within_budget(build, seconds=0.05))
     import clinic_explainer.takehome.handout as handout
 

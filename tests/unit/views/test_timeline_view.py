@@ -245,7 +245,7 @@ def test_downloads_past_their_budget_get_words_not_a_link(view, content, monkeyp
     """Issue 20: the calendar file and the dated handout are built within the download budget
     (takehome/downloads.py); past it the patient reads why, and no file is offered."""
     from clinic_explainer.takehome import downloads
-    from clinic_explainer.views import timeline as timeline_view
+    from clinic_explainer.takehome import answers as timeline_view  # where the files are built
 
     def too_large(build, **_):
         build()
