@@ -14,8 +14,11 @@ Protocol in Playwright (Network.emulateNetworkConditions: 150 ms round trip, 1.6
 For each: time to readable FAQ text (first frame where the first FAQ section is visible),
 time to a working timeline slider (the live widget's handle is visible, or the server-rendered
 slider that works before the widget client, once its script has loaded; one step of the live
-slider is then checked to change the view), time to every tool working (the page marks
-<html data-ce-ready> once every widget is live: the date field, the tick boxes, the downloads), bytes on the wire (HTTP + websocket frames) for a first and a repeat visit (same
+slider is then checked to change the view), time to every tool working (the date field, the
+tick boxes and the downloads: every widget live, <html data-ce-ready>, or every tool's early form
+in the page with early.js loaded, which the server answers without the widget client), a date
+typed -> the patient's day shown (a fresh visit, at the moment every tool works), bytes on the
+wire (HTTP + websocket frames) for a first and a repeat visit (same
 context, its cache kept), slider step -> new view (key down to the first change of the
 widget outside the slider, median and p95), and the RSS of the biggest kernel process.
 Screenshots at 390 px one second into the load and fully loaded go to test-artifacts/.
@@ -78,7 +81,14 @@ window.__phone = {readable: null, interactive: null, tools: null};
       && document.querySelector('.ce-early input[type=range]');
     if (visible(s) || visible(early)) p.interactive = now;
   }
-  if (p.tools === null && document.documentElement?.dataset.ceReady === 'true') p.tools = now;
+  if (p.tools === null) {
+    // every widget live, or every tool's early form in the page with its script (early.js): the
+    // date field, the tick boxes and the downloads answer from the server before the widget client
+    const live = document.documentElement?.dataset.ceReady === 'true';
+    const early = document.documentElement?.dataset.ceEarly === 'ready' && document.getElementById('ce-cells-done')
+      && document.querySelector('.ce-early-form') && !document.querySelector('.ce-placeholder:not(.ce-early)');
+    if (live || early) p.tools = now;
+  }
   if (p.readable === null || p.interactive === null || p.tools === null) requestAnimationFrame(probe);
 })();
 """
@@ -278,6 +288,26 @@ def steps(page, n: int) -> list[float]:
     return times
 
 
+def answer_ms(browser, url: str) -> float:
+    """A fresh visit: as soon as every tool works, a treatment date 3 days ago is typed; the
+    milliseconds until the patient's day ("Day 3 after your treatment") is on screen."""
+    ctx = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    ctx.add_init_script(PROBE)
+    page = ctx.new_page()
+    throttle(ctx, page)
+    try:
+        page.goto(url, wait_until="commit", timeout=180_000)
+        page.wait_for_function("() => window.__phone && window.__phone.tools !== null", timeout=240_000)
+        day = (time.time() - 3 * 86400)
+        field = page.locator(".ce-date-box input[type=date]").first
+        start = time.monotonic()
+        field.fill(time.strftime("%Y-%m-%d", time.localtime(day)))
+        page.locator(".ce-day").first.wait_for(state="visible", timeout=240_000)
+        return (time.monotonic() - start) * 1000
+    finally:
+        ctx.close()
+
+
 def visit(browser, name: str, url: str, pid: int | None, n_steps: int) -> dict:
     ctx = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
     ctx.add_init_script(PROBE)
@@ -294,6 +324,7 @@ def visit(browser, name: str, url: str, pid: int | None, n_steps: int) -> dict:
         if slider:
             result["steps"] = steps(page, n_steps)
             result["rss_mb"] = kernel_rss_mb(pid)
+            result["answer_ms"] = answer_ms(browser, url)
         page.screenshot(path=str(ARTIFACTS / f"bench-phone-{name}-loaded.png"))
         wire.reset()
         page.goto("about:blank")
@@ -335,6 +366,7 @@ def table(results: dict[str, dict]) -> str:
     lines.append(row("every tool working, s", lambda r: f"{r['tools']:.1f}"))
     if floor:
         lines.append(row("  / static floor", lambda r: f"{r['tools'] / floor:.1f}x", f"<= {GOALS['tools']:.0f}x"))
+    lines.append(row("a date typed -> the patient's day, ms", lambda r: f"{r['answer_ms']:.0f}"))
     lines.append(row("bytes first visit, MB (requests)",
                      lambda r: f"{r['first_bytes'] / 1e6:.2f} ({r['first_requests']})", f"<= {GOALS['first_mb']} MB"))
     lines.append(row("bytes repeat visit, KB (requests)",

@@ -16,7 +16,9 @@ from .conftest import ARTIFACTS, assert_clean, open_app, screenshot
 pytestmark = pytest.mark.browser
 
 DATE_INPUT = ".ce-date-box input[type='date']"
-STATUS = ".ce-widget .ce-day"
+# the patient's day: in the early form a personal link fills at once (kept when the widget
+# client arrives), or in the live widget
+STATUS = ".ce-day"
 PHONES = ({"width": 390, "height": 844}, {"width": 320, "height": 640})
 
 # what is under the middle of the date field, whether a page scrolls sideways, and every
@@ -100,7 +102,7 @@ def test_a_link_for_next_week_is_a_plan_ahead_view(phone_page, voila_url, lang):
     screenshot(page, f"plan-ahead-{lang}", full=False)
 
     # a year typed wrong: words, not dates
-    field = page.locator(DATE_INPUT)
+    field = page.locator(DATE_INPUT).first
     field.fill((treated + timedelta(days=400)).isoformat())
     field.press("Tab")
     page.wait_for_function("(w) => document.body.innerText.includes(w)",
@@ -132,7 +134,7 @@ def test_the_language_switch_keeps_the_date(phone_page, voila_url, content):
     page.locator(".ce-banner a.ce-lang").first.click()
     page.wait_for_url(f"**?lang=es#treated={treated.isoformat()}", timeout=30_000)
     page.wait_for_selector(STATUS, timeout=120_000)
-    assert page.locator(DATE_INPUT).input_value() == treated.isoformat()
+    assert page.locator(DATE_INPUT).first.input_value() == treated.isoformat()
     wait_for_the_day_at_the_top(page)
     label = es.timeline.phases[2].label
     assert page.inner_text(STATUS).strip() == es.text(es.ui.timeline.day_now, n=3, label=label)

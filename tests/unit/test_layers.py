@@ -19,8 +19,10 @@ LAYERS = ["settings", "content", "quality", "models", "records", "pages", "chart
           "session", "serving", "commands"]
 # the commands above everything: `make serve`, `make lab`'s save hook, `make hub`, `make training-report`
 COMMANDS = {"serve", "lab", "hub", "report"}
-# serving runs in the server process: no widgets, charts, models or page session there
-SERVING_MAY_IMPORT = {"settings", "content", "pages", "serving"}
+# serving runs in the server process: no widgets, charts or page session there; models and
+# takehome only for the early tools' answers (serving/http/early.py, the same words and files
+# as the live widgets', with WeasyPrint imported on a download only)
+SERVING_MAY_IMPORT = {"settings", "content", "models", "pages", "takehome", "serving"}
 MAX_LINES = 450
 MAX_ROOT_MODULES = 8
 

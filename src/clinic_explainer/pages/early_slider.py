@@ -7,7 +7,8 @@ server-rendered page carries the same pieces as the live widget in plain HTML: a
 range input, the readout, the card of each stop, the chart's background and the CSS marker.
 The template's early.js moves them on each step without the kernel; textfirst.js later puts
 the live widget in this one's place, at the stop the patient chose. Parts that need the
-kernel (a patient's own dates, downloads) keep the calm "getting ready" words until then.
+kernel-free answer from the server (a patient's own dates, the downloads) are the early forms of
+templates/early.html.j2 (serving/http/early.py answers them).
 The markup: the ``early_slider`` macro of templates/placeholder.html.j2.
 """
 
@@ -22,17 +23,17 @@ from clinic_explainer.pages.render import render_macro
 
 def early_slider_html(*, tool: str, label: str, stops: list[dict], cards: list[str], index: int,
                       png: bytes, alt: str, marker: str, caption: str, calm: str, waiting: str = "",
-                      tail: str = "") -> str:
+                      head: str = "", tail: str = "") -> str:
     """The working stand-in for a slider view; ``stops`` as the live readout's per-stop data
     (``v`` spoken value, ``p`` the chart description's position words, marker geometry);
     ``alt`` the chart's description at ``index``, ``marker`` the CSS marker (its layer carries
     the description's template for the steps that follow); ``calm`` the tool's "getting
     ready" words, kept for the widget client's fallback (serving/template_filters.py);
-    ``cards``, ``marker``, ``caption`` and ``tail`` are HTML."""
+    ``cards``, ``marker``, ``caption``, ``head`` (above the tool) and ``tail`` are HTML."""
     return render_macro("placeholder.html.j2", "early_slider", tool=tool, label=label, stops=stops,
                         cards=[Markup(card) for card in cards], index=index, png=png, alt=alt,
                         marker=Markup(marker), caption=Markup(caption), calm=calm, waiting=waiting,
-                        tail=Markup(tail))
+                        head=Markup(head), tail=Markup(tail))
 
 
 class _CalmReader(HTMLParser):

@@ -16,6 +16,9 @@ from clinic_explainer.settings import EXPLAINER_NOTEBOOK, INDEX_NOTEBOOK
 
 EXPLAINER_PATH = f"voila/render/{EXPLAINER_NOTEBOOK}"
 FRAGMENT_KEY = "treated"  # personal_link.js reads it from the fragment
+# the early tools' answers (serving/http/early.py), under the server's base URL: early.js posts
+# to <base>clinic-early/<tool>
+EARLY_ANSWERS = "clinic-early"
 
 
 def page_link(c, notebook: str) -> str:

@@ -22,6 +22,7 @@ from clinic_explainer.serving import patches
 from clinic_explainer.serving.http.assets import clinic_assets
 from clinic_explainer.serving.http.caching import cache_lifetimes, hot_files, versioned_voila_static
 from clinic_explainer.serving.http.compression import compress, compress_websocket
+from clinic_explainer.serving.http.early import early_answers
 from clinic_explainer.serving.http.security import secure
 from clinic_explainer.serving.http.surface import small_surfaces
 from clinic_explainer.serving.http.templates import shared_template_code
@@ -41,6 +42,7 @@ APPLICATION_HOOKS: list[Hook] = [
     guard_application,  # http/ws_guard.py: crafted websocket frames rejected before they are parsed
     kernel_lifecycle,   # kernels/: admission cap, busy page, kernels freed when pages close, the pool
     clinic_assets,      # http/assets.py: notice words and files, colours.css, the landing page's words
+    early_answers,      # http/early.py: the early tools' answers (a date, ticks, the files) without a kernel
     secure,             # http/security.py: CSP and other headers, no identity cookie, branded error pages
     small_surfaces,     # http/surface.py: body limits, request details once, no listing, versions or tracebacks
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from clinic_explainer.models.candidacy import CandidacyExplorer, Guidance
@@ -171,6 +172,11 @@ def guidance_html(g: Guidance, c, model: CandidacyExplorer) -> str:
     return render_macro(CANDIDACY, "guidance", s=c.ui.candidacy, g=g, ticked_html=Markup(ticked_html(model, c)),
                         faq=[(faq_href(c, model.page_id, link.id), link.title) for link in g.faq],
                         questions={q.id: q.question for q in c.candidacy.contraindications})
+
+
+def limit_words(template: str, c) -> str:
+    """Words naming the own questions' length limit ('at most 2,000 characters'), in c's language."""
+    return c.text(template, n=format_decimal(OWN_QUESTIONS_MAX_CHARS, locale=c.locale))
 
 
 def list_file_html(model: CandidacyExplorer, c, notes: str) -> str:

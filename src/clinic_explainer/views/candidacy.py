@@ -13,12 +13,12 @@ the list is built within the download budget (takehome/downloads.py).
 from __future__ import annotations
 
 import ipywidgets as w
-from babel.numbers import format_decimal
+from markupsafe import Markup
 
 from clinic_explainer.models.candidacy import CandidacyExplorer
 from clinic_explainer.pages.render import render_macro
 from clinic_explainer.settings import OWN_QUESTIONS_MAX_CHARS
-from clinic_explainer.takehome.answers import guidance_html, list_file_html
+from clinic_explainer.takehome.answers import guidance_html, limit_words, list_file_html
 from clinic_explainer.takehome.downloads import DownloadRefused
 from clinic_explainer.views.base import ReadyPlaceholder, caption_html, guarded, heading_html, message_html
 
@@ -81,6 +81,17 @@ class CandidacyView(ReadyPlaceholder, w.VBox):
         self.questions_box.add_class("ce-own-questions")
         self._update()
 
+    def placeholder_html(self) -> str:
+        """The same questions as a plain form that works at once on the text-first page: the
+        server gives its answers (serving/http/early.py) until the live widget takes over."""
+        c, s = self.content, self.content.ui.candidacy
+        empty = CandidacyExplorer(c, page_id=self.model.page_id)
+        return render_macro("early.html.j2", "candidacy", c=c, page=self.model.page_id,
+                            intro=Markup(render_macro(TEMPLATE, "intro", s=s)),
+                            limit=Markup(caption_html(self._limit_words(s.own_questions_limit))),
+                            result=Markup(guidance_html(empty.guidance(), c, empty)),
+                            max_chars=OWN_QUESTIONS_MAX_CHARS)
+
     # -- public, for tests and notebooks -------------------------------------------------
     def tick(self, item_id: str, value: bool = True) -> None:
         (self._concerns.get(item_id) or self._areas[item_id]).value = value
@@ -102,8 +113,7 @@ class CandidacyView(ReadyPlaceholder, w.VBox):
 
     # -- wiring ---------------------------------------------------------------------------
     def _limit_words(self, template: str) -> str:
-        n = format_decimal(OWN_QUESTIONS_MAX_CHARS, locale=self.content.locale)
-        return self.content.text(template, n=n)
+        return limit_words(template, self.content)
 
     @guarded("questions")
     def _on_notes(self, change) -> None:

@@ -201,10 +201,14 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
             png=self._snapshot.png, alt=template.replace(POSITION_TOKEN, stop["p"]),
             marker=marker_html(stop, template, c.ui.timeline.you_are_here), caption=chart_caption_html(c),
             calm=getattr(c.ui.getting_ready, self.placeholder),
-            waiting=self._early_waiting(), tail=self._early_tail())
+            waiting=self._early_waiting(), head=self._early_head(), tail=self._early_tail())
 
     def _early_waiting(self) -> str:
         """Words for what still needs the kernel (none: everything works early)."""
+        return ""
+
+    def _early_head(self) -> str:
+        """HTML above the early slider, where the live widget shows more."""
         return ""
 
     def _early_tail(self) -> str:
@@ -278,11 +282,12 @@ class TimelineView(TimelineSliderView):
         self._set_personal(None)
         self._update()
 
-    def _early_waiting(self) -> str:
-        return self.content.ui.getting_ready.your_dates
+    def _early_head(self) -> str:
+        return render_macro("early.html.j2", "status_slot")  # the patient's day, once a date is entered
 
     def _early_tail(self) -> str:
-        return self._red_flags.value
+        """The date fields and downloads, working before the widget client (serving/http/early.py)."""
+        return render_macro("early.html.j2", "date_box", c=self.content) + self._red_flags.value
 
     @property
     def dates(self) -> str:

@@ -106,7 +106,7 @@ def _pages(c, out: dict, assets: Path) -> None:
     out["red_flags"] = blocks.red_flags(c).data
     out["series_html"] = blocks.series_html(c)
     out["series"] = blocks.series(c).data
-    for tool in ("timeline", "results", "skin", "candidacy", "quiz", "start_here", "your_dates"):
+    for tool in ("timeline", "results", "skin", "candidacy", "quiz", "start_here"):
         out[f"placeholder_html/{tool}"] = placeholder.placeholder_html(tool, c)
     out["calm_box"] = placeholder.calm_box("x<y", "Getting <ready> & \"soon\"")
     out["esc"] = html.esc("<a href=\"x\">'&'</a>")

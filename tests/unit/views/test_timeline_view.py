@@ -210,7 +210,8 @@ def test_nothing_is_written_to_disk(content, tmp_path, monkeypatch):
 
 def test_before_the_widget_client_the_page_carries_a_working_slider(view, content):
     """The text-first page's stand-in: a native range input with every stop's words, card and
-    marker place, the chart's background, the warning signs, and words for what still loads."""
+    marker place, the chart's background, the warning signs, and the date form that works
+    before the widget client too (serving/http/early.py answers it)."""
     import html
     import json
 
@@ -229,10 +230,13 @@ def test_before_the_widget_client_the_page_carries_a_working_slider(view, conten
     png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', early).group(1))
     assert png == view.chart_png  # the same background the live widget shows
     assert "ce-marker-layer" in early and "@@position@@" in early  # the template for later steps
-    assert content.ui.getting_ready.your_dates in early
+    t = content.ui.timeline
+    assert f'<label for="ce-early-date">{t.date_label}</label>' in early and 'type="date" name="date"' in early
+    assert f'data-ce-do="calendar" disabled>{t.calendar_button}</button>' in early  # until a date is taken
+    assert 'data-ce-slot="status"' in early.split('type="range"')[0]  # the patient's day above the slider
     assert "ce-redflags" in early
     results = ResultsView(content)._repr_mimebundle_()["text/html"]
-    assert 'type="range"' in results and content.ui.getting_ready.your_dates not in results
+    assert 'type="range"' in results and "ce-early-form" not in results
 
 
 def test_the_kernel_marker_keeps_the_calm_placeholder(content):

@@ -138,8 +138,6 @@ class GettingReady(Strict):
     timeline: Text
     results: Text
     quiz: Text
-    # under the recovery timeline that already works before the widget client (early_slider.py)
-    your_dates: Text
 
 
 class ReaderStrings(Strict):

@@ -56,5 +56,117 @@
       if (input === event.target && on) { input.dataset.ceFocus = '1'; } else { delete input.dataset.ceFocus; }
     });
   });
+
+  /* The early forms (pages/templates/early.html.j2): the timeline's own dates and downloads,
+     the candidacy explorer. What the patient enters is posted, as JSON, to the server
+     (serving/http/early.py), which answers with the same words and files as the live widget;
+     nothing is kept in the address or on the device. A form the patient has touched stays
+     (data-ce-used): textfirst.js hands only an untouched tool to the live widget. */
+  var me = document.currentScript && document.currentScript.src;
+  var BASE = me ? me.replace(/voila\/templates\/.*$/, '') : '/';
+  var FORM = '.ce-early-form';
+
+  function slot(form, name) {
+    var root = form.closest('.ce-early') || form;
+    return root.querySelector('[data-ce-slot="' + name + '"]');
+  }
+  function fill(form, name, html) {
+    var el = slot(form, name);
+    if (el) { el.innerHTML = html || ''; }
+  }
+  function mark(form) {
+    var root = form.closest('.ce-early') || form;
+    root.dataset.ceUsed = '1';
+  }
+  function state(form, what) {
+    var body = { lang: form.dataset.ceLang || '', do: what };
+    if (form.dataset.ceTool === 'timeline') {
+      body.date = form.elements.date.value;
+      body.time = form.elements.time.value;
+      body.had = form.dataset.cePersonal === '1';  // a cleared date gets its own words
+      return body;
+    }
+    body.page = form.dataset.cePage || '';
+    body.concerns = []; body.areas = []; body.replies = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.type === 'checkbox' && el.checked) { body[el.name].push(el.value); }
+      if (el.type === 'radio' && el.checked) { body.replies[el.name.replace(/^q-/, '')] = el.value; }
+    });
+    if (what === 'list') { body.notes = form.elements.notes.value; }
+    return body;
+  }
+  function ask(form, what, then) {
+    var seq = (form.ceSeq = (form.ceSeq || 0) + 1);
+    var failed = function () {  // the words the form carries (no server, no answer)
+      var words = form.querySelector('template.ce-early-error');
+      fill(form, 'message', words ? words.innerHTML : '');
+    };
+    return fetch(BASE + 'clinic-early/' + form.dataset.ceTool, {
+      method: 'POST', credentials: 'same-origin', cache: 'no-store',
+      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(state(form, what))
+    }).then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
+      .then(function (res) {
+        if (seq !== form.ceSeq && what === 'show') { return; }  // a later change is on its way
+        if (!res.ok) {
+          fill(form, 'message', res.data && res.data.message);
+          if (!(res.data && res.data.message)) { failed(); }
+          return;
+        }
+        fill(form, 'message', res.data.message || '');
+        then(res.data);
+      })
+      .catch(failed);
+  }
+  function moveSlider(form, index) {
+    var root = form.closest('.ce-early');
+    var input = root && root.querySelector(SLIDER);
+    if (!input) { return; }
+    input.value = String(index);
+    show(input);
+  }
+  function showTimeline(form) {
+    ask(form, 'show', function (data) {
+      form.dataset.cePersonal = data.personal ? '1' : '';
+      fill(form, 'status', data.status);
+      fill(form, 'dates', data.dates);
+      fill(form, 'calendar', ''); fill(form, 'handout', '');
+      form.querySelector('[data-ce-do="calendar"]').disabled = !(data.personal && data.calendar);
+      form.querySelector('[data-ce-do="handout"]').disabled = !data.personal;
+      moveSlider(form, data.index || 0);
+    });
+  }
+  function showCandidacy(form) {
+    fill(form, 'file', '');
+    ask(form, 'show', function (data) { fill(form, 'result', data.result); });
+  }
+  function changed(event) {
+    var form = event.target && event.target.closest && event.target.closest(FORM);
+    if (!form) { return; }
+    mark(form);
+    if (event.type !== 'change' || event.target.name === 'notes') { return; }
+    if (form.dataset.ceTool === 'timeline') { showTimeline(form); } else { showCandidacy(form); }
+  }
+  document.addEventListener('change', changed);
+  document.addEventListener('input', changed);
+  document.addEventListener('focusin', function (event) {
+    var form = event.target && event.target.closest && event.target.closest(FORM);
+    if (form) { mark(form); }
+  });
+  document.addEventListener('click', function (event) {
+    var button = event.target && event.target.closest && event.target.closest(FORM + ' [data-ce-do]');
+    if (!button || button.disabled) { return; }
+    var form = button.closest(FORM), what = button.dataset.ceDo;
+    var target = what === 'list' ? 'file' : what;
+    mark(form);
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    ask(form, what, function (data) { fill(form, target, data.file); }).then(function () {
+      button.disabled = false;  // free again once the answer is in (or failed)
+      button.removeAttribute('aria-busy');
+    });
+  });
+  document.addEventListener('submit', function (event) {
+    if (event.target.closest && event.target.closest(FORM)) { event.preventDefault(); }
+  });
   document.documentElement.dataset.ceEarly = 'ready';  // the benchmark and tests look for it
 })();

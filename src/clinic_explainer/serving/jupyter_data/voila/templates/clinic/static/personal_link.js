@@ -1,7 +1,7 @@
 /* Personal link: the explainer's address with "#treated=YYYY-MM-DD" (see link.py). A
    fragment never reaches the server; this script puts the date into the timeline's date
-   picker once the widget is on the page, which opens the timeline at today for that
-   patient. Nothing else is read from the address. */
+   field (the early form's at once, or the live widget's once it is on the page), which opens
+   the timeline at today for that patient. Nothing else is read from the address. */
 (function () {
   if (window.ceFragmentDate) { return; }
   window.ceFragmentDate = true;
@@ -27,6 +27,8 @@
   var tries = 0;
   function fill() {
     var input = document.querySelector('.ce-date-box input[type="date"]');
+    /* the early form (early.js) answers once its script is in: wait for it */
+    if (input && input.closest('.ce-early') && document.documentElement.dataset.ceEarly !== 'ready') { input = null; }
     if (!input) {
       if (++tries < 900) { setTimeout(fill, 100); }  /* the widgets may take a while to load */
       return;
@@ -35,7 +37,7 @@
     input.value = value;
     if (input.value !== value) { return; }  /* not a real day: leave the picker empty */
     input.dispatchEvent(new Event('change', { bubbles: true }));
-    var box = input.closest('.ce-widget');
+    var box = input.closest('.ce-widget, .ce-early');
     if (box) { box.scrollIntoView({ block: 'start' }); }
     /* once the kernel has answered, the patient's day ("Day 3 after your treatment", or the
        plan-ahead line) at the top of the screen, and kept there while the tools above it

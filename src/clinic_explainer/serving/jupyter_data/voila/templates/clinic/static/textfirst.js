@@ -2,7 +2,9 @@
    widget client renders an output, it appends the live output next to the server-rendered
    box (.ce-pre), hidden by textfirst.css; this script removes the box once the live output
    has rendered (a widget: once its height has settled), so the live one takes its place.
-   When every box is gone and every output rendered, <html data-ce-ready="true"> is set
+   A tool the patient has already used before the widget client came (an early form, early.js)
+   keeps its box: it works on its own, and the patient's entries stay where they are.
+   When every other box is gone and every output rendered, <html data-ce-ready="true"> is set
    (the browser tests and benchmarks wait for it). */
 (function () {
   'use strict';
@@ -51,6 +53,7 @@
     timer = null;
     var waiting = false;
     document.querySelectorAll('.ce-pre').forEach(function (pre) {
+      if (pre.querySelector('.ce-early[data-ce-used]')) { return; }  // the patient's own early tool stays (early.js)
       var live = liveTwin(pre);
       if (live && rendered(pre, live)) {
         var early = chosenStop(pre);
