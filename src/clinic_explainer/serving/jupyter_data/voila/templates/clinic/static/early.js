@@ -102,7 +102,8 @@
       fill(form, 'message', words ? words.innerHTML : '');
     };
     return fetch(BASE + 'clinic-early/' + form.dataset.ceTool, {
-      method: 'POST', credentials: 'same-origin', cache: 'no-store',
+      // high: ahead of the widget client's hundred-odd files still loading on a slow phone
+      method: 'POST', credentials: 'same-origin', cache: 'no-store', priority: 'high',
       headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(state(form, what))
     }).then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
       .then(function (res) {
