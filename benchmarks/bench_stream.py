@@ -46,7 +46,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time of the server, its live descendants and the children it has already reaped."""
+    """CPU time of the server, its live descendants and the children they have already reaped."""
     out = subprocess_ps()
     members, grew = {pid}, True
     while grew:
@@ -61,8 +61,10 @@ def cpu_seconds(pid: int) -> float:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
+        # and the children each live member has reaped (the server's kernels, or the fork
+        # server's, serving/kernel_forks.py): a reaped process is no member, so nothing twice
         utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
-        total += utime + stime + (cutime + cstime if p == pid else 0)
+        total += utime + stime + cutime + cstime
     return total / TICK
 
 

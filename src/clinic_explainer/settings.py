@@ -192,6 +192,15 @@ KERNEL_MEMORY_ENV = "CLINIC_EXPLAINER_KERNEL_MEMORY_MB"
 KERNEL_MEMORY_MB = 768
 
 
+# patients' kernels forked from one process that has imported what they import
+# (serving/kernel_forks.py); "0" starts each kernel from scratch as before
+KERNEL_FORKS_ENV = "CLINIC_EXPLAINER_FORK_KERNELS"
+
+
+def kernel_forks() -> bool:
+    return os.environ.get(KERNEL_FORKS_ENV, "1") != "0"
+
+
 def kernel_memory_mb() -> int:
     """The patient kernel's memory limit in MB (0: none); the environment may change it."""
     value = os.environ.get(KERNEL_MEMORY_ENV, "")

@@ -33,8 +33,13 @@ from clinic_explainer.takehome.downloads import DownloadRefused
 from clinic_explainer.views.base import ReadyPlaceholder, caption_html, ce_html, guarded, message_html
 from clinic_explainer.views.treatment_date import TreatmentDatePicker
 
-WIDTH = w.Layout(width="100%", max_width="760px")
 TEMPLATE = "timeline.html.j2"
+
+
+def slider_width() -> w.Layout:
+    """The slider's layout: made with the view, never at import (a widget made at import would
+    live in the kernel fork server, serving/kernel_forks.py, with no kernel to talk to)."""
+    return w.Layout(width="100%", max_width="760px")
 
 
 def next_text(answer: Answer, c) -> str:
@@ -94,7 +99,7 @@ class TimelineSliderView(ReadyPlaceholder, w.VBox):
         options = [(self._label(h), h) for h in stops]
         self._slider = w.SelectionSlider(options=options, value=0, description=c.ui.timeline.slider_label,
                                          continuous_update=True, readout=False,
-                                         style={"description_width": "initial"}, layout=WIDTH)
+                                         style={"description_width": "initial"}, layout=slider_width())
         self._card = w.HTML()
         self._image = w.Image(format="png", layout=w.Layout(width="100%", height="auto"))
         self._overlay = w.HTML()

@@ -1,0 +1,105 @@
+"""Patients' kernels forked from the fork server (serving/kernel_forks.py), driven with
+jupyter_client as Voila drives them: a kernel per visitor with nothing of another's, its
+widgets working, gone when its stand-in is killed, and started as before without a fork server."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+import pytest
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
+
+from clinic_explainer.serving import kernel_forks, patient_ipykernel
+
+KERNELS = Path(patient_ipykernel.__file__).parent / "jupyter_data" / "kernels"
+
+
+@pytest.fixture(scope="module")
+def forks():
+    saved = os.environ.get(kernel_forks.SOCKET_ENV)
+    proc = kernel_forks.start(logging.getLogger("test"))
+    assert proc is not None, "the fork server did not come up"
+    yield proc
+    kernel_forks.stop(proc)
+    if saved is not None:
+        os.environ[kernel_forks.SOCKET_ENV] = saved
+
+
+def _kernel() -> KernelManager:
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(KERNELS)]))
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    km.kc = kc
+    return km
+
+
+def _run(km, code: str) -> str:
+    out = []
+    reply = km.kc.execute_interactive(code, timeout=60, output_hook=lambda m: out.append(
+        m["content"].get("text", "") if m["msg_type"] == "stream" else ""))
+    assert reply["content"]["status"] == "ok", reply["content"]
+    return "".join(out).strip()
+
+
+def _stop(km) -> None:
+    km.kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def _parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def test_kernels_are_forks_that_share_no_state_and_their_widgets_work(forks):
+    a, b = _kernel(), _kernel()
+    try:
+        pid_a, pid_b = int(_run(a, "import os; print(os.getpid())")), int(_run(b, "import os; print(os.getpid())"))
+        assert pid_a != pid_b and _parent_of(pid_a) == forks.pid == _parent_of(pid_b)
+        assert pid_a != a.provisioner.process.pid  # jupyter_client holds the kernel's stand-in
+        # a patient's answers and widgets stay in their own kernel; none comes from the fork server
+        count = "import warnings; warnings.simplefilter('ignore'); print(len(w.Widget.widgets))"
+        _run(a, "import ipywidgets as w; from clinic_explainer.views import timeline; treated = '2026-12-01'")
+        assert _run(a, count) == "0"
+        _run(a, "s = w.IntSlider(value=7)")
+        _run(b, "import ipywidgets as w")
+        assert _run(b, count) == "0" and _run(b, "print('treated' in globals())") == "False"
+        assert int(_run(a, count)) > 0
+        # each fork draws its own random numbers (reseeded), and its widgets' comm targets exist
+        assert _run(a, "import random; print(random.random())") != _run(b, "import random; print(random.random())")
+        a.kc.comm_info()
+        targets = a.kc.get_shell_msg(timeout=10)
+        a.kc.comm_info(target_name="jupyter.widget.control")
+        control = a.kc.get_shell_msg(timeout=10)["content"]
+        assert targets["content"]["status"] == "ok" and control["status"] == "ok"
+        assert _run(a, "print(sorted(get_ipython().kernel.comm_manager.targets))").count("jupyter.widget") == 2
+    finally:
+        _stop(a)
+        _stop(b)
+
+
+def test_a_killed_stand_in_takes_its_kernel_with_it(forks):
+    km = _kernel()
+    pid = int(_run(km, "import os; print(os.getpid())"))
+    km.kc.stop_channels()
+    km.shutdown_kernel(now=True)  # SIGKILL to the stand-in
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+        time.sleep(0.05)
+    assert not Path(f"/proc/{pid}").exists(), "the forked kernel outlived its stand-in"
+
+
+def test_without_a_fork_server_a_kernel_starts_as_before(monkeypatch, tmp_path):
+    monkeypatch.setenv(kernel_forks.SOCKET_ENV, str(tmp_path / "nobody.sock"))
+    km = _kernel()
+    try:
+        pid = int(_run(km, "import os; print(os.getpid())"))
+        assert pid == km.provisioner.process.pid  # the kernel itself, no stand-in
+        assert _run(km, "import ipywidgets as w; print(w.IntSlider(value=3).value)") == "3"
+    finally:
+        _stop(km)
