@@ -74,6 +74,35 @@ def family(pid: int) -> tuple[float, int]:
     return rss, kernels
 
 
+def family_pss(pid: int) -> float:
+    """Proportional memory (PSS, MB) of a process and its descendants: a page shared by n
+    processes counts 1/n in each (forked kernels share their imported code, kernel_forks.py),
+    where the summed RSS counts it n times."""
+    rows = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                rows.append((int(d.name), int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])))
+            except (OSError, ValueError):
+                pass
+    members, grew = {pid}, True
+    while grew:
+        grew = False
+        for p, pp in rows:
+            if pp in members and p not in members:
+                members.add(p)
+                grew = True
+    total = 0
+    for p in members:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
 async def visit(browser, url: str, content_question: str, busy_heading: str, start: float) -> dict:
     ctx = await browser.new_context(viewport={"width": 390, "height": 844})
     page = await ctx.new_page()

@@ -35,7 +35,7 @@ from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from baseline import worktree  # noqa: E402
-from bench_load import SETTLE_TIMEOUT_S, family, markers, outcome, wait_idle  # noqa: E402
+from bench_load import SETTLE_TIMEOUT_S, family, family_pss, markers, outcome, wait_idle  # noqa: E402
 from bench_phone import REPO, explainer_server  # noqa: E402
 from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from wire_visitor import WireVisitor, record_assets  # noqa: E402
@@ -136,9 +136,10 @@ def main() -> None:
                 tree = base if setup == "before" else REPO
                 with explainer_server(tree, True, Path(logs) / f"{setup}-{rate}.log") as (url, pid):
                     idle_mb, idle_kernels = family(pid)
+                    idle_pss = family_pss(pid)
                     out = asyncio.run(stream(url, rate, opts.seconds, opts.stay, pid, idle_kernels, content))
                     res = out["results"]
-                    row = {"setup": setup, "rate": rate, "visits": out["visits"], "idle_mb": idle_mb,
+                    row = {"setup": setup, "rate": rate, "visits": out["visits"], "idle_mb": idle_mb, "idle_pss": idle_pss,
                            "idle_kernels": idle_kernels,
                            **outcome(res),
                            "cpu_per_visit": out["cpu_s"] / max(1, out["visits"]), "settled": out["settled"],
@@ -147,11 +148,12 @@ def main() -> None:
                     print(json.dumps(row), flush=True)
     print(f"\nbefore = {opts.baseline}, after = this checkout; {opts.seconds:.0f} s of arrivals, each stays {opts.stay:.0f} s")
     print("rate/s setup  visits  readable                      interactive (count)                 busy errors"
-          "  CPU-s/visit  peak MB (kernels)  idle MB (kernels)")
+          "  CPU-s/visit  peak MB (kernels)  idle MB (kernels)  idle PSS MB")
     for r in rows:
         print(f"{r['rate']:5.1f}  {r['setup']:6} {r['visits']:5}   {r['readable']:29} {r['interactive']:29}"
               f" ({r['interactive_count']:3}) {r['busy']:5} {r['errors']:5}  {r['cpu_per_visit']:10.2f}"
-              f"{'' if r['settled'] else '*'}  {r['peak_mb']:7.0f} ({r['peak_kernels']:3})  {r['idle_mb']:7.0f} ({r['idle_kernels']})")
+              f"{'' if r['settled'] else '*'}  {r['peak_mb']:7.0f} ({r['peak_kernels']:3})  {r['idle_mb']:7.0f} ({r['idle_kernels']})"
+              f"  {r['idle_pss']:7.0f}")
     print("(* not back to idle within the settle time: the CPU figure misses part of the refill)")
 
 

@@ -8,6 +8,7 @@ import base64
 import json
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -56,7 +57,9 @@ def post(contents, tool: str, body, headers: dict | None = None) -> tuple[int, d
             return r.code, json.loads(r.body) if r.body.startswith(b"{") else {}
         finally:
             server.stop()
-    return asyncio.run(go())
+    # a loop of its own in a thread: the browser tests' Playwright may hold this thread's loop
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result(timeout=120)
 
 
 def _now(c):
