@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import array
 import atexit
+import contextlib
 import gc
 import importlib
 import json
@@ -206,10 +207,11 @@ def serve(path: str) -> None:
                     pass
     finally:
         server.close()
-        try:
+        # the socket, then its private folder: nothing is left, even after a kill -9 of the server
+        with contextlib.suppress(OSError):
             os.unlink(path)
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            os.rmdir(Path(path).parent)
 
 
 if __name__ == "__main__":

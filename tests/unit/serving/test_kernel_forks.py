@@ -103,3 +103,16 @@ def test_without_a_fork_server_a_kernel_starts_as_before(monkeypatch, tmp_path):
         assert _run(km, "import ipywidgets as w; print(w.IntSlider(value=3).value)") == "3"
     finally:
         _stop(km)
+
+
+def test_the_fork_server_leaves_nothing_behind():
+    saved = os.environ.get(kernel_forks.SOCKET_ENV)
+    proc = kernel_forks.start(logging.getLogger("test"))
+    folder = Path(os.environ[kernel_forks.SOCKET_ENV]).parent
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    proc.terminate()  # as when the server was killed and stop() never ran
+    proc.wait(10)
+    assert not folder.exists()
+    os.environ.pop(kernel_forks.SOCKET_ENV, None)
+    if saved is not None:
+        os.environ[kernel_forks.SOCKET_ENV] = saved
