@@ -54,6 +54,30 @@ SETTLE_TIMEOUT_S = 90  # how long to wait for the server to be back to idle afte
 ERROR_TEXTS = ("There was an error", "Traceback", "show_tracebacks")
 
 
+def family_of(pid: int, parents: dict[int, int]) -> set[int]:
+    """``pid`` and its descendants, from each process's parent."""
+    members, grew = {pid}, True
+    while grew:
+        grew = False
+        for p, pp in parents.items():
+            if pp in members and p not in members:
+                members.add(p)
+                grew = True
+    return members
+
+
+def descendants(pid: int) -> set[int]:
+    """``pid`` and its live descendants, read from /proc."""
+    parents = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                parents[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError):
+                pass
+    return family_of(pid, parents)
+
+
 def family(pid: int) -> tuple[float, int]:
     """(RSS in MB of a process and its descendants, number of kernel processes among them)."""
     out = subprocess.run(["ps", "-o", "pid=,ppid=,rss=,args=", "-e"], capture_output=True, text=True).stdout
@@ -62,13 +86,7 @@ def family(pid: int) -> tuple[float, int]:
         parts = line.split(None, 3)
         if len(parts) >= 3:
             rows.append((int(parts[0]), int(parts[1]), int(parts[2]), parts[3] if len(parts) > 3 else ""))
-    members, grew = {pid}, True
-    while grew:
-        grew = False
-        for p, pp, _, _ in rows:
-            if pp in members and p not in members:
-                members.add(p)
-                grew = True
+    members = family_of(pid, {p: pp for p, pp, _, _ in rows})
     rss = sum(r for p, _, r, _ in rows if p in members) / 1024
     kernels = sum(1 for p, _, _, a in rows if p in members and "ipykernel" in a)
     return rss, kernels
@@ -78,22 +96,8 @@ def family_pss(pid: int) -> float:
     """Proportional memory (PSS, MB) of a process and its descendants: a page shared by n
     processes counts 1/n in each (forked kernels share their imported code, kernel_forks.py),
     where the summed RSS counts it n times."""
-    rows = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                rows.append((int(d.name), int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])))
-            except (OSError, ValueError):
-                pass
-    members, grew = {pid}, True
-    while grew:
-        grew = False
-        for p, pp in rows:
-            if pp in members and p not in members:
-                members.add(p)
-                grew = True
     total = 0
-    for p in members:
+    for p in descendants(pid):
         try:
             for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):

@@ -35,7 +35,7 @@ from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from baseline import worktree  # noqa: E402
-from bench_load import SETTLE_TIMEOUT_S, family, family_pss, markers, outcome, wait_idle  # noqa: E402
+from bench_load import SETTLE_TIMEOUT_S, descendants, family, family_pss, markers, outcome, wait_idle  # noqa: E402
 from bench_phone import REPO, explainer_server  # noqa: E402
 from tests.browser.servers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from wire_visitor import WireVisitor, record_assets  # noqa: E402
@@ -47,16 +47,8 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 def cpu_seconds(pid: int) -> float:
     """CPU time of the server, its live descendants and the children they have already reaped."""
-    out = subprocess_ps()
-    members, grew = {pid}, True
-    while grew:
-        grew = False
-        for p, pp in out:
-            if pp in members and p not in members:
-                members.add(p)
-                grew = True
     total = 0.0
-    for p in members:
+    for p in descendants(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -66,18 +58,6 @@ def cpu_seconds(pid: int) -> float:
         utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
         total += utime + stime + cutime + cstime
     return total / TICK
-
-
-def subprocess_ps() -> list[tuple[int, int]]:
-    rows = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
-                rows.append((int(d.name), int(fields[1])))
-            except OSError:
-                pass
-    return rows
 
 
 async def stream(url: str, rate: float, seconds: float, stay: float, pid: int, idle_kernels: int, content) -> dict:

@@ -122,29 +122,28 @@ def read_date(day: str, clock: str, tz) -> tuple[datetime | None, str | None]:
         return None, "invalid"
 
 
-def calendar_file_html(model: RecoveryTimeline, c, treated_at: datetime | None, now: datetime) -> tuple[str, bool]:
-    """(the calendar file's "ready" link, or the words instead; whether it is a warning).
-    Raises DownloadRefused past the budget."""
+def calendar_file_html(model: RecoveryTimeline, c, treated_at: datetime | None, now: datetime) -> str:
+    """The calendar file's "ready" link, or the words instead. Raises DownloadRefused past the budget."""
     t = c.ui.timeline
     if treated_at is None:
-        return message_html(t.calendar_needs_date, warn=True), True
+        return message_html(t.calendar_needs_date, warn=True)
     if not reminders_left(model, treated_at, c, now):
-        return message_html(no_reminders_words(model, c), warn=True), True
+        return message_html(no_reminders_words(model, c), warn=True)
     ics = within_budget(lambda: build_ics(model.dated(treated_at), c, now=now))
-    return ready_html(t.calendar_ready, ics, t.calendar_link), False
+    return ready_html(t.calendar_ready, ics, t.calendar_link)
 
 
-def handout_file_html(c, treated_at: datetime | None, now: datetime) -> tuple[str, bool]:
-    """(the handout's "ready" link, or the words instead; whether it is a warning)."""
+def handout_file_html(c, treated_at: datetime | None, now: datetime) -> str:
+    """The handout's "ready" link, or the words instead. Raises DownloadRefused past the budget."""
     t = c.ui.timeline
     if treated_at is None:
-        return message_html(t.calendar_needs_date, warn=True), True
+        return message_html(t.calendar_needs_date, warn=True)
     from clinic_explainer.takehome.handout import (
         handout_pdf,  # WeasyPrint, matplotlib: on the click only
     )
 
     pdf = within_budget(lambda: handout_pdf(c, paper=c.clinic.paper, treated_at=treated_at, today=now.date()))
-    return ready_html(t.handout_ready, pdf, t.handout_link, HANDOUT_FILENAME, PDF_MIME), False
+    return ready_html(t.handout_ready, pdf, t.handout_link, HANDOUT_FILENAME, PDF_MIME)
 
 
 # -- the candidacy explorer ----------------------------------------------------------------------

@@ -14,12 +14,9 @@ from markupsafe import Markup
 
 from clinic_explainer.pages.placeholder import placeholder_html
 from clinic_explainer.pages.render import render_macro
+from clinic_explainer.takehome.answers import message_html  # noqa: F401  (the views' one, shared)
 
 log = logging.getLogger(__package__)
-
-
-def message_html(text: str, warn: bool = False) -> str:
-    return render_macro("macros.html.j2", "message", text=text, warn=warn)
 
 
 def heading_html(text: str, level: int = 2, id: str = "") -> str:

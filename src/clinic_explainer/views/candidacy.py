@@ -66,7 +66,7 @@ class CandidacyView(ReadyPlaceholder, w.VBox):
         question_rows = []
         for q in c.candidacy.contraindications:
             question_rows += [w.HTML(render_macro(TEMPLATE, "question", q=q)), self._questions[q.id]]
-        heading = lambda text: w.HTML(heading_html(text, level=3))
+        heading = lambda text: w.HTML(heading_html(text, level=3))  # noqa: E731
         self.add_class("ce-widget")
         self.children = [
             w.HTML(render_macro(TEMPLATE, "intro", s=s)),

@@ -361,13 +361,13 @@ class TimelineView(TimelineSliderView):
     @guarded("calendar")
     def _on_calendar(self, button=None) -> None:
         self._calendar.value = self._download(lambda: calendar_file_html(
-            self.model, self.content, self.treated_at, self._now_aware())[0])
+            self.model, self.content, self.treated_at, self._now_aware()))
 
     @guarded("handout")
     def _on_handout(self, button=None) -> None:
         """The handout with the patient's dates, built in memory and offered as a download."""
         self._handout.value = self._download(lambda: handout_file_html(
-            self.content, self.treated_at, self._now_aware())[0])
+            self.content, self.treated_at, self._now_aware()))
 
     def _download(self, build) -> str:
         try:

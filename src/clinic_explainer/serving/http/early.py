@@ -104,14 +104,13 @@ class EarlyAnswer(RequestHandler):
             problem = "cleared"
         answer = answers.date_answer(model, c, treated_at, problem, now)
         if do == "show":
-            stops = model.stops()
-            index = max((i for i, s in enumerate(stops) if s <= answer.hours), default=0)
+            index = model.stops().index(model.nearest_stop(answer.hours))
             return {"status": answer.status, "dates": answer.dates, "index": index,
                     "personal": answer.treated_at is not None, "calendar": answer.calendar}
         if do == "calendar":
-            build = lambda: answers.calendar_file_html(model, c, answer.treated_at, now)[0]  # noqa: E731
+            build = lambda: answers.calendar_file_html(model, c, answer.treated_at, now)  # noqa: E731
         else:
-            build = lambda: answers.handout_file_html(c, answer.treated_at, now)[0]  # noqa: E731
+            build = lambda: answers.handout_file_html(c, answer.treated_at, now)  # noqa: E731
         return {"file": await self._file(c, build)}
 
     # -- the candidacy explorer ------------------------------------------------------------

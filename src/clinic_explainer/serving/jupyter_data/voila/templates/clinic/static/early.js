@@ -66,18 +66,15 @@
   var BASE = me ? me.replace(/voila\/templates\/.*$/, '') : '/';
   var FORM = '.ce-early-form';
 
+  function rootOf(form) { return form.closest('.ce-early') || form; }  // the tool's whole stand-in
   function slot(form, name) {
-    var root = form.closest('.ce-early') || form;
-    return root.querySelector('[data-ce-slot="' + name + '"]');
+    return rootOf(form).querySelector('[data-ce-slot="' + name + '"]');
   }
   function fill(form, name, html) {
     var el = slot(form, name);
     if (el) { el.innerHTML = html || ''; }
   }
-  function mark(form) {
-    var root = form.closest('.ce-early') || form;
-    root.dataset.ceUsed = '1';
-  }
+  function mark(form) { rootOf(form).dataset.ceUsed = '1'; }
   function state(form, what) {
     var body = { lang: form.dataset.ceLang || '', do: what };
     if (form.dataset.ceTool === 'timeline') {
