@@ -78,17 +78,23 @@ def descendants(pid: int) -> set[int]:
     return family_of(pid, parents)
 
 
+def is_kernel(comm: str, args: str) -> bool:
+    """A kernel process: started on its own (ipykernel in its command line), or forked by the
+    fork server (named by its id, kernel_forks.py)."""
+    return comm.startswith("kernel-") or "ipykernel" in args
+
+
 def family(pid: int) -> tuple[float, int]:
     """(RSS in MB of a process and its descendants, number of kernel processes among them)."""
-    out = subprocess.run(["ps", "-o", "pid=,ppid=,rss=,args=", "-e"], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-o", "pid=,ppid=,rss=,comm=,args=", "-e"], capture_output=True, text=True).stdout
     rows = []
     for line in out.splitlines():
-        parts = line.split(None, 3)
-        if len(parts) >= 3:
-            rows.append((int(parts[0]), int(parts[1]), int(parts[2]), parts[3] if len(parts) > 3 else ""))
-    members = family_of(pid, {p: pp for p, pp, _, _ in rows})
-    rss = sum(r for p, _, r, _ in rows if p in members) / 1024
-    kernels = sum(1 for p, _, _, a in rows if p in members and "ipykernel" in a)
+        parts = line.split(None, 4)
+        if len(parts) >= 4:
+            rows.append((int(parts[0]), int(parts[1]), int(parts[2]), parts[3], parts[4] if len(parts) > 4 else ""))
+    members = family_of(pid, {p: pp for p, pp, *_ in rows})
+    rss = sum(r for p, _, r, _, _ in rows if p in members) / 1024
+    kernels = sum(1 for p, _, _, c, a in rows if p in members and is_kernel(c, a))
     return rss, kernels
 
 

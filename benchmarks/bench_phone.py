@@ -122,12 +122,13 @@ def pct(values: list[float], q: float) -> float:
 
 def tree_pids(pid: int) -> dict[int, tuple[int, str]]:
     """{pid: (rss KB, command)} of a process and its descendants."""
-    out = subprocess.run(["ps", "-ww", "-o", "pid=,ppid=,rss=,args=", "-e"], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-ww", "-o", "pid=,ppid=,rss=,comm=,args=", "-e"], capture_output=True, text=True).stdout
     rows = {}
     for line in out.splitlines():
-        parts = line.split(None, 3)
-        if len(parts) == 4:
-            rows[int(parts[0])] = (int(parts[1]), int(parts[2]), parts[3])
+        parts = line.split(None, 4)
+        if len(parts) == 5:  # a forked kernel is named by its id: "ipykernel" goes in its command
+            rows[int(parts[0])] = (int(parts[1]), int(parts[2]),
+                                   f"ipykernel {parts[4]}" if parts[3].startswith("kernel-") else parts[4])
     family, grew = {pid}, True
     while grew:
         grew = False

@@ -149,8 +149,10 @@ STARTS_PER_CORE = 3
 PATIENT_POOL_MAX = 20
 PATIENT_POOL_ENV = "CLINIC_EXPLAINER_PATIENT_POOL"
 # one ready kernel for the pages patients open first, none for the others (memory does not
-# grow with the number of notebooks); the explainer's size comes from patient_pool_size()
-POOLS = {INDEX_NOTEBOOK: 1, EXPLAINER_NOTEBOOK: 1, TIMELINE_NOTEBOOK: 1}
+# grow with the number of notebooks); the explainer's size comes from patient_pool_size(), and
+# its pools are filled by serving's keeper alone (none at Voila's start: the keeper's first
+# kernel of each language is the one its page is kept from, serving/kernels/stamps.py)
+POOLS = {INDEX_NOTEBOOK: 1, EXPLAINER_NOTEBOOK: 0, TIMELINE_NOTEBOOK: 1}
 # seconds a cell may run (not the first, where a preheated kernel waits for its visitor)
 CELL_TIMEOUT = 60
 # the largest content file the server reads (the largest real one is ~10 KB): no file can freeze it
@@ -195,10 +197,33 @@ KERNEL_MEMORY_MB = 768
 # patients' kernels forked from one process that has imported what they import
 # (serving/kernel_forks.py); "0" starts each kernel from scratch as before
 KERNEL_FORKS_ENV = "CLINIC_EXPLAINER_FORK_KERNELS"
+FORK_SOCKET_ENV = "CLINIC_EXPLAINER_KERNEL_FORKS"  # the fork server's socket (set by the server)
 
 
 def kernel_forks() -> bool:
     return os.environ.get(KERNEL_FORKS_ENV, "1") != "0"
+
+
+# a kernel forked from a page already run (serving/page_replay.py): set by the server on the
+# kernels of the pages it keeps a copy of (serving/kernels/stamps.py), read by the fork server
+PAGE_FORK_ENV = "CLINIC_EXPLAINER_PAGE_FORK"
+PAGE_ROLES = ("render", "stamp")  # the kernel the page is rendered with; one for a copy of it
+
+
+def page_fork(env) -> dict | None:
+    """The page a kernel is to be forked from ({"notebook", "family", "page", "role"}), or None
+    (a malformed value too: the kernel then starts as any other)."""
+    import json
+
+    try:
+        page = json.loads(env.get(PAGE_FORK_ENV) or "null")
+    except ValueError:
+        return None
+    if not isinstance(page, dict) or page.get("role") not in PAGE_ROLES \
+            or not all(isinstance(page.get(k), str) for k in ("notebook", "family", "page")) \
+            or not re.fullmatch(r"[0-9a-f]{24}", page["page"]):
+        return None
+    return page
 
 
 def kernel_memory_mb() -> int:

@@ -40,8 +40,15 @@ def test_notice_pages_are_branded_offline_and_script_free(kind):
 
 
 def kernel_count(pid: int) -> int:
-    out = subprocess.run(["ps", "-ww", "-o", "pid=,ppid=,args=", "-e"], capture_output=True, text=True).stdout
-    return sum(1 for line in out.splitlines() if line.split()[1] == str(pid) and "ipykernel" in line)
+    """The server's kernels: its own children, and those of its fork server (named by their id)."""
+    out = subprocess.run(["ps", "-ww", "-o", "pid=,ppid=,comm=,args=", "-e"], capture_output=True, text=True).stdout
+    rows = [line.split(None, 3) for line in out.splitlines()]
+    parents = {int(r[0]): int(r[1]) for r in rows}
+    family, grew = {pid}, True
+    while grew:
+        grown = {p for p, pp in parents.items() if pp in family} - family
+        family, grew = family | grown, bool(grown)
+    return sum(1 for r in rows if int(r[0]) in family and (r[2].startswith("kernel-") or "ipykernel" in r[-1]))
 
 
 def wait_for(predicate, timeout: float) -> float:

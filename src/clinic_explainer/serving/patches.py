@@ -12,6 +12,7 @@ upgrade starts here. Nothing of the package is imported: every layer of serving/
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -63,21 +64,33 @@ INVENTORY = (
           "kernel_of (kernels/gate.py, kernels/pool.py, watch_activity_lightly)"),
     Patch(f"{KM}.fill_if_needed", "voila", "no preheat from broken content, and refills only when the "
           "server is calm (the keeper) instead of after each hand-out; fills the list under the "
-          "notebook's name up to its pool_size (the keeper relies on that)",
+          "notebook's name up to its pool_size (the keeper relies on that); its kernels' environment "
+          "is copied for the copies of a kept page",
           "take_over_pool_fill (kernels/pool.py PoolKeeper.__init__)",
           ("delay", "notebook_name", "extra_kernel_env_variables"), "2572c9ec8df0102c"),
     Patch(f"{KM}.get_rendered_notebook", "voila", "one pool per language for the explainer; the kernel "
-          "handed out becomes a visitor's (its pool entries: kernel_id, task, renderer)",
+          "handed out becomes a visitor's (its pool entries: kernel_id, task, renderer; a kept "
+          "page's copies make the same entries: kernels/stamps.py)",
           "hand_out_with (kernels/pool.py PoolKeeper.__init__)",
           ("notebook_name", "extra_kernel_env_variables"), "9f8b39ee9f32f5f4"),
     Patch(f"{KM}._pools", "voila", "the preheated kernels per pool: the keeper fills and hands out "
           "per language, the gate empties them on a content edit", "pools_of (kernels/pool.py, kernels/gate.py)"),
     Patch(f"{KM}.notebook_data", "voila", "Voila takes a pooled kernel only for a notebook it has "
-          "rendered once", "kernels/pool.py PoolKeeper.takes_from_pool"),
+          "rendered once; a copy's kernel is noted there as Voila notes its preheated ones",
+          "kernels/pool.py PoolKeeper.takes_from_pool, note_pool_kernel (kernels/stamps.py)"),
+    Patch("voila.handler.VoilaHandler.get_generator", "voila", "a pooled page is the entry's "
+          "rendered_cache, then what its task returns (rendered, rendering): a kept page's copy "
+          "returns itself whole and an empty generator", "kernels/stamps.py Stamps.copy",
+          text=("rendered, rendering = await render_task", "async for html_snippet, _ in rendering")),
     Patch(f"{MKM}.start_watching_activity", "jupyter_server", "upstream verifies and fully decodes every "
           "message a kernel publishes (a sixth of the CPU in a crowd); the same bookkeeping from two "
           "small JSON frames (our copy of its body)", "watch_activity_lightly (hooks.py)",
           ("kernel_id",), "4de25ab45ea55f65"),
+    Patch("jupyter_client.provisioning.local_provisioner.LocalProvisioner.launch_kernel", "jupyter_client",
+          "a patient's kernel forked by the fork server, held by a pidfd, with no process of its own: "
+          "we set what upstream sets after its Popen (process, pid, pgid, cwd)",
+          "kernel_provisioner.py ForkedProvisioner (a subclass, named by the patients' kernelspec)",
+          ("cmd", "kwargs"), "5a5d3e639018fd53"),
     Patch("jupyter_server._tz.utcnow", "jupyter_server", "the clock of last_activity that the culler "
           "compares with (a private module)", "utcnow (imported into patches.py; kernels/gate.py, kernels/pool.py)"),
     # --- page handler (kernels/handler.py: a subclass replacing Voila's in the routes) ----------
@@ -232,6 +245,35 @@ def take_over_pool_fill(km, content_ok: Callable[[], bool]) -> Callable | None:
 
     km.fill_if_needed = lambda *args, **kwargs: None
     return fill_unless_broken
+
+
+def pool_kernel_env(km, notebook: str, extra: dict) -> dict:
+    """The environment Voila's ``fill_if_needed`` gives a preheated kernel of ``notebook`` (our
+    copy of its lines: kernels/stamps.py starts copies of a page the same way)."""
+    config = km.kernel_pools_config
+    default = config.get("default", {})
+    variables = config.get(notebook, default).get("kernel_env_variables",
+                                                  default.get("kernel_env_variables", {}))
+    env = dict(os.environ)
+    env.update({key: value for key, value in variables.items() if key not in env})
+    env.update(extra)
+    env["VOILA_BASE_URL"] = km.parent.base_url
+    env["VOILA_SERVER_URL"] = km.parent.server_url
+    env["VOILA_APP_PORT"] = str(km.parent.port)
+    env["VOILA_PREHEAT"] = "True"
+    return env
+
+
+async def start_pool_kernel(km, **kwargs) -> str:
+    """jupyter_server's ``start_kernel`` itself (not the visitor's wrap): a kernel for the pool."""
+    return await type(km).start_kernel(km, **kwargs)
+
+
+def note_pool_kernel(km, notebook: str, kernel_id: str) -> None:
+    """Voila's record of a notebook's preheated kernels (its restart re-renders only those)."""
+    data = km.notebook_data.get(notebook)
+    if data is not None:
+        data["kernel_ids"].add(kernel_id)
 
 
 def hand_out_with(km, hand_out: Callable) -> None:

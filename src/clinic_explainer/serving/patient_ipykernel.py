@@ -4,7 +4,9 @@
 
 Voila finds this kernelspec ("python3", in jupyter_data/kernels/) before the default one
 because app.py puts jupyter_data/ first on JUPYTER_PATH; JupyterLab (training) keeps the
-normal kernel. Per visitor this saves about 7 MB (debugpy and pydevd are not imported;
+normal kernel. Its provisioner (kernel_provisioner.py) has the kernel forked by the fork
+server (kernel_forks.py), which then runs ``run_kernel`` in the fork; without a fork server
+jupyter_client starts this module as a process of its own. Per visitor this saves about 7 MB (debugpy and pydevd are not imported;
 no debugger can attach anyway) and IPython's history database is off (nothing written).
 
 **Memory** (issue 20): before ipykernel starts, the kernel's private writable memory
@@ -17,17 +19,11 @@ page shows the kernel-death notice (kernels/gate.py, static/kernel-watch.js). Ei
 page answers; nothing waits for memory that will never come.
 """
 
-import json
 import os
 import resource
-import select
-import signal
-import socket
 import sys
 
 from clinic_explainer.settings import kernel_memory_mb
-
-SOCKET_ENV = "CLINIC_EXPLAINER_KERNEL_FORKS"  # kernel_forks.py's socket (set by the server)
 
 
 def limit_memory(mb: int) -> int | None:
@@ -42,9 +38,10 @@ def limit_memory(mb: int) -> int | None:
     return limit
 
 
-def run_kernel(argv: list[str], forked: bool = False) -> None:
+def run_kernel(argv: list[str], forked: bool = False, page=None) -> None:
     """Run ipykernel in this process with ``argv`` (its ``-f <connection file>``); ``forked``:
-    in a child of the fork server, whose imports happened before any kernel existed."""
+    in a child of the fork server, whose imports happened before any kernel existed; ``page``:
+    forked from a page already run (page_replay.py), whose widgets are this kernel's."""
     limit_memory(kernel_memory_mb())
     # one BLAS thread (numpy, under matplotlib on the skin page): its per-thread buffers would
     # grow the kernel's memory with the machine's cores, and a page's drawing needs none
@@ -55,62 +52,21 @@ def run_kernel(argv: list[str], forked: bool = False) -> None:
     extra = ["--HistoryManager.enabled=False"]
     if forked:  # the parent to watch is the fork server (read from the environment at its import)
         extra.append(f"--IPKernelApp.parent_handle={os.getppid()}")
+    if page is not None:
+        from clinic_explainer.serving import page_replay
+
+        page_replay.forget_shell()
     app = kernelapp.IPKernelApp.instance()
     app.initialize([*argv, *extra])
     widgets = sys.modules.get("ipywidgets")
     if widgets is not None:  # imported before this kernel: its comm targets are registered now
         widgets.register_comm_target()
+    if page is not None:
+        page_replay.install_replay(app.kernel, *page)
     app.start()
 
 
-def forked(argv: list[str]) -> int | None:
-    """Ask the server's fork server (kernel_forks.py) for this kernel and stand in for it until
-    it ends: its exit code, or None when there is no fork server to ask (nothing was started)."""
-    path = os.environ.get(SOCKET_ENV)
-    if not path:
-        return None
-    life_read, life_write = os.pipe()
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as conn:
-            conn.settimeout(10)
-            conn.connect(path)
-            request = {"argv": argv, "env": dict(os.environ), "cwd": os.getcwd()}
-            socket.send_fds(conn, [json.dumps(request).encode()], [0, 1, 2, life_read])
-            reply = json.loads(conn.recv(4096) or b"{}")
-    except (OSError, ValueError):
-        reply = {}
-    finally:
-        os.close(life_read)
-    pid = reply.get("pid")
-    if not isinstance(pid, int):
-        os.close(life_write)
-        return None
-    # jupyter_client signals this process (interrupt, terminate): the kernel gets them
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2):
-        signal.signal(sig, lambda signum, frame: _pass_on(pid, signum))
-    try:
-        ended = os.pidfd_open(pid)
-    except OSError:  # ended already
-        return 0
-    while True:
-        try:
-            if select.select([ended], [], [], None)[0]:
-                return 0
-        except InterruptedError:
-            continue
-
-
-def _pass_on(pid: int, signum: int) -> None:
-    try:
-        os.kill(pid, signum)
-    except OSError:
-        pass
-
-
 def main() -> None:
-    code = forked(sys.argv[1:])
-    if code is not None:
-        sys.exit(code)
     run_kernel(sys.argv[1:])
 
 

@@ -1,6 +1,7 @@
 """Patients' kernels forked from the fork server (serving/kernel_forks.py), driven with
-jupyter_client as Voila drives them: a kernel per visitor with nothing of another's, its
-widgets working, gone when its stand-in is killed, and started as before without a fork server."""
+jupyter_client as Voila drives them (through the kernelspec's provisioner,
+serving/kernel_provisioner.py): a kernel per visitor with nothing of another's, its widgets
+working, gone when killed or when its server ends, and started as before without a fork server."""
 
 from __future__ import annotations
 
@@ -9,24 +10,15 @@ import os
 import time
 from pathlib import Path
 
-import pytest
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
 from clinic_explainer.serving import kernel_forks, patient_ipykernel
+from clinic_explainer.serving.kernel_provisioner import ENDED, ForkedProcess, ask_fork_server
 
 KERNELS = Path(patient_ipykernel.__file__).parent / "jupyter_data" / "kernels"
 
 
-@pytest.fixture(scope="module")
-def forks():
-    saved = os.environ.get(kernel_forks.SOCKET_ENV)
-    proc = kernel_forks.start(logging.getLogger("test"))
-    assert proc is not None, "the fork server did not come up"
-    yield proc
-    kernel_forks.stop(proc)
-    if saved is not None:
-        os.environ[kernel_forks.SOCKET_ENV] = saved
 
 
 def _kernel() -> KernelManager:
@@ -61,7 +53,8 @@ def test_kernels_are_forks_that_share_no_state_and_their_widgets_work(forks):
     try:
         pid_a, pid_b = int(_run(a, "import os; print(os.getpid())")), int(_run(b, "import os; print(os.getpid())"))
         assert pid_a != pid_b and _parent_of(pid_a) == forks.pid == _parent_of(pid_b)
-        assert pid_a != a.provisioner.process.pid  # jupyter_client holds the kernel's stand-in
+        assert pid_a == a.provisioner.process.pid  # no process between jupyter_client and the kernel
+        assert isinstance(a.provisioner.process, ForkedProcess)
         # a patient's answers and widgets stay in their own kernel; none comes from the fork server
         count = "import warnings; warnings.simplefilter('ignore'); print(len(w.Widget.widgets))"
         _run(a, "import ipywidgets as w; from clinic_explainer.views import timeline; treated = '2026-12-01'")
@@ -83,15 +76,28 @@ def test_kernels_are_forks_that_share_no_state_and_their_widgets_work(forks):
         _stop(b)
 
 
-def test_a_killed_stand_in_takes_its_kernel_with_it(forks):
-    km = _kernel()
-    pid = int(_run(km, "import os; print(os.getpid())"))
-    km.kc.stop_channels()
-    km.shutdown_kernel(now=True)  # SIGKILL to the stand-in
-    deadline = time.monotonic() + 5
+def _gone(pid: int, seconds: float = 5) -> bool:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
         time.sleep(0.05)
-    assert not Path(f"/proc/{pid}").exists(), "the forked kernel outlived its stand-in"
+    return not Path(f"/proc/{pid}").exists()
+
+
+def test_a_kernel_is_killed_as_any_and_ends_with_its_server(forks, tmp_path):
+    km = _kernel()
+    pid = int(_run(km, "import os; print(os.getpid())"))
+    assert Path(f"/proc/{pid}/comm").read_text().strip() == Path(km.connection_file).stem[:15]  # ps names it
+    km.kc.stop_channels()
+    km.shutdown_kernel(now=True)  # SIGKILL, by its pidfd
+    assert _gone(pid), "the forked kernel outlived its shutdown"
+    # the server that asked for a kernel ends (its end of the life pipe closes): so does the kernel
+    connection = tmp_path / "kernel-lifepipe.json"
+    process = ask_fork_server(["-f", str(connection)], dict(os.environ), str(tmp_path))
+    assert process is not None and process.poll() is None
+    os.close(process._life)
+    process._life = None
+    assert _gone(process.pid), "the forked kernel outlived the server that asked for it"
+    assert process.poll() == ENDED
 
 
 def test_without_a_fork_server_a_kernel_starts_as_before(monkeypatch, tmp_path):

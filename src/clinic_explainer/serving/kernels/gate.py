@@ -78,8 +78,12 @@ class Gate:
             forget(kernel_id)
 
     def _restarted(self, kernel_id: str) -> None:
-        self.visitors.pop(kernel_id, None)
         self.log.warning("Kernel %s died and was restarted empty: shut down, its page asks to reload", kernel_id)
+        self.drop(kernel_id)
+
+    def drop(self, kernel_id: str) -> None:
+        """A kernel that died and was restarted empty: shut down (its page, if any, says so)."""
+        self.visitors.pop(kernel_id, None)
         # after the restart has settled: a shutdown in the middle of it fails
         IOLoop.current().call_later(1.0, self._shutdown, kernel_id)
 
@@ -101,14 +105,16 @@ class Gate:
 
     # --- admission -------------------------------------------------------------------------
     def verdict(self, notebook_path: str | None, starts: bool = True, lang: str | None = None,
-                address: str | None = None) -> str | None:
+                address: str | None = None, copy: bool = False) -> str | None:
         """None to serve the page, or the notice to show instead ("busy", "updating").
 
         ``starts``: the page would start a kernel of its own (none is waiting in the pool).
         A page that takes a pooled kernel adds no kernel and no start: only a broken content
         of its language (``lang``, the default one when None) or its address's share of
-        kernels (``address``, kernels/shares.py) can turn it away. The caller has looked at
-        the files first (``await refresh_if_changed()``)."""
+        kernels (``address``, kernels/shares.py) can turn it away. ``copy``: the kernel it
+        starts is a copy of a kept page (kernels/stamps.py), a fork that runs and renders
+        nothing: the cap and the memory count, not the starts at once. The caller has looked
+        at the files first (``await refresh_if_changed()``)."""
         if self.watch.is_broken(lang):
             # A kernel started now, or preheated while the files changed, would run the broken
             # files and show a developer error: the branded page instead, with the FAQ text
@@ -130,7 +136,7 @@ class Gate:
                 self.log.warning("Busy page served: one client address holds %d kernels, its share is %d",
                                  held, self.policy.address_kernel_cap())
                 return "busy"
-            if starts and self.shares.starting[address] >= self.policy.address_start_cap():
+            if starts and not copy and self.shares.starting[address] >= self.policy.address_start_cap():
                 self.refused["busy"] += 1
                 self.log.warning("Busy page served: one client address is starting %d kernels, at most %d at once",
                                  self.shares.starting[address], self.policy.address_start_cap())
@@ -143,7 +149,7 @@ class Gate:
             self.log.warning("Busy page served: %d live kernels and %d pages starting, cap %d",
                              self.live(), self.starting, cap)
             return "busy"
-        if self.starting >= self.policy.starting_cap():
+        if not copy and self.starting >= self.policy.starting_cap():
             self.refused["busy"] += 1
             self.log.warning("Busy page served: %d pages are starting a kernel, at most %d at once",
                              self.starting, self.policy.starting_cap())

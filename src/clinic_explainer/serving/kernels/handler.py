@@ -68,9 +68,12 @@ def admitting(handler_class: type, gate: Gate) -> type:
                 return None
             locale = gate.watch.locale_for(lang_of_query(self.request.query))
             PAGE_LOCALE.set(locale)  # <html lang> and <title> of a page rendered now (template_filters.py)
-            starts = not gate.keeper.takes_from_pool(notebook, locale)
-            self._clinic_pooled, self._clinic_notebook = not starts, notebook
-            kind = gate.verdict(notebook, starts, locale, self.clinic_address)
+            # a pooled kernel adds no kernel; a copy of the kept page (kernels/stamps.py) adds one,
+            # cheaply; anything else starts a kernel that runs the notebook
+            supply = gate.keeper.supply(notebook, locale)
+            starts = supply != "pool"
+            self._clinic_pooled, self._clinic_notebook = supply is not None, notebook
+            kind = gate.verdict(notebook, starts, locale, self.clinic_address, copy=supply == "copy")
             if kind:
                 return self.notice(kind)
             gate.rendering += 1

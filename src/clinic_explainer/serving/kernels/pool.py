@@ -30,15 +30,18 @@ of its own, which reads the language from the request.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from urllib.parse import urlsplit
 
 from clinic_explainer.serving import patches
+from clinic_explainer.serving.kernels.stamps import Stamps
 from clinic_explainer.serving.template_filters import PAGE_LOCALE
 from clinic_explainer.settings import EXPLAINER_NOTEBOOK, LOCALE_ENV, lang_of_query
 
 EXPLAINER = EXPLAINER_NOTEBOOK
 STARVED_CALMS = 15  # with refill_calm 2 s: a pool below its size is topped up at least every 30 s
+COPIES_AT_ONCE = 2  # copies of a kept page starting at once, per core (each about 0.1 CPU-second)
 
 
 def _healthy(future) -> bool:
@@ -52,6 +55,7 @@ class PoolKeeper:
         self._last_fill = time.monotonic()
         self.locale_of: dict[str, str] = {}  # pool key -> the language its kernels run the page in
         self.default_locale = None
+        self.stamps = Stamps(km, gate.watch, log)  # the explainer's pages, kept and copied
         # Voila's refill, checked against broken content (the default language's; tick() also
         # skips the pools of a broken language); from now on the keeper alone decides
         # when to refill, on its next look (patches.take_over_pool_fill says in which order)
@@ -82,15 +86,19 @@ class PoolKeeper:
         return EXPLAINER if locale == self.default_locale else f"{EXPLAINER}?lang={locale}"
 
     async def hand_out(self, notebook_name: str, extra_kernel_env_variables: dict | None = None, **kwargs):
-        """Voila's ``get_rendered_notebook``, from the pool of the page's language; the keeper
-        refills it later."""
+        """Voila's ``get_rendered_notebook``, from the pool of the page's language, else a new
+        copy of its kept page (stamps.py); the keeper refills the pool later."""
         url = (extra_kernel_env_variables or {}).get("VOILA_REQUEST_URL", "")
         key = self.key(notebook_name, lang_of_query(urlsplit(url).query))
         self.ready_first(key)
         pool = self.pools().get(key)
-        if not pool:
-            raise RuntimeError(f"Kernel pool for {key} is empty")  # takes_from_pool said otherwise
-        content = await pool.pop(0)
+        page = self.stamps.ready(notebook_name, self.locale_of[key]) if key in self.locale_of else None
+        if pool:
+            content = await pool.pop(0)
+        elif page is not None:
+            content = await self.stamps.copy(page, {LOCALE_ENV: self.locale_of[key]}, self._dead)
+        else:
+            raise RuntimeError(f"Kernel pool for {key} is empty")  # supply said otherwise
         renderer = content["renderer"]
         renderer.stop_generator = True
         self.log.info("Using pre-heated kernel: %s for %s", content["kernel_id"], key)
@@ -105,23 +113,62 @@ class PoolKeeper:
         if pool:
             pool.sort(key=lambda future: not _healthy(future))
 
-    def takes_from_pool(self, notebook: str | None, lang: str | None = None) -> bool:
-        """Whether this page gets a pooled kernel (ready or starting) rather than a new one."""
-        return bool(self.pools().get(self.key(notebook, lang))) \
-            and bool(getattr(self.km, "notebook_data", {}).get(notebook))
+    def supply(self, notebook: str | None, lang: str | None = None) -> str | None:
+        """Where this page's kernel comes from: "pool" (a pooled kernel, ready or starting),
+        "copy" (a new copy of the kept page: a kernel is started, but nothing is run or
+        rendered), None (a kernel started and the notebook run for this page)."""
+        if not getattr(self.km, "notebook_data", {}).get(notebook):
+            return None
+        key = self.key(notebook, lang)
+        if self.pools().get(key):
+            return "pool"
+        if key in self.locale_of and self.stamps.ready(notebook, self.locale_of[key]) is not None:
+            return "copy"
+        return None
 
-    def _fill_one(self, key: str) -> None:
-        """One more preheated kernel for pool ``key``, by Voila's own fill (which fills the list
-        it finds under the notebook's name, up to the notebook's pool_size)."""
-        notebook = key.split("?")[0]
+    def takes_from_pool(self, notebook: str | None, lang: str | None = None) -> bool:
+        """Whether this page gets a kernel from the pool or a copy of a kept page."""
+        return self.supply(notebook, lang) is not None
+
+    def _dead(self, kernel_id: str) -> None:
+        """A copy's kernel died: shut down, not restarted (a restart would be a kernel without
+        the page's widgets), and out of the pool at once."""
+        for pool in self.pools().values():  # out of the pool now: no page gets a dead kernel
+            for future in list(pool):
+                if _healthy(future) and future.result()["kernel_id"] == kernel_id:
+                    pool.remove(future)
+        self.gate.drop(kernel_id)
+
+    def _page(self, key: str):
+        """The kept page (stamps.py) for pool ``key``, if its kernels can be copies of it."""
+        locale = self.locale_of.get(key)
+        page = self.stamps.page(key.split("?")[0], locale) if locale else None
+        return page if page is not None and not page.failed else None
+
+    def _fill_one(self, key: str) -> bool:
+        """One more preheated kernel for pool ``key``: a copy of its kept page, else by Voila's
+        own fill (which fills the list it finds under the notebook's name, up to the notebook's
+        pool_size), the page's render kernel first. False: nothing started (a render is on)."""
+        notebook, page = key.split("?")[0], self._page(key)
+        if page is not None and page.html is not None:
+            copy = self.stamps.copy(page, {LOCALE_ENV: self.locale_of[key]}, self._dead)
+            self.pools().setdefault(key, []).append(asyncio.ensure_future(copy))
+            return True
+        if page is not None and page.rendering:
+            return False  # its copies follow the render
         pools, config = self.pools(), self.km.kernel_pools_config[notebook]
         own, wanted = pools.get(notebook), config.get("pool_size", 0)
         pools[notebook] = pools.setdefault(key, [])
         config["pool_size"] = len(pools[key]) + 1
         extra = {LOCALE_ENV: self.locale_of[key]} if key in self.locale_of else {}
+        if page is not None:
+            extra.update(page.env("render"))
         token = PAGE_LOCALE.set(self.locale_of.get(key))  # the preheat's render task inherits it
         try:
             self._fill(delay=0, notebook_name=notebook, extra_kernel_env_variables=extra)
+            if page is not None and pools[key]:
+                self.stamps.watch_render(page, pools[key][-1])
+            return True
         finally:
             PAGE_LOCALE.reset(token)
             config["pool_size"] = wanted
@@ -152,14 +199,26 @@ class PoolKeeper:
             if full and notebook not in self._full:
                 self.log.info("Preheated pool of %s is full: %d kernel(s)", notebook, target)
             (self._full.add if full else self._full.discard)(notebook)
-        # Refill when calm; a steady trickle of requests (a script) must not starve the pool for
-        # good, so after STARVED_CALMS calm periods without a refill, one kernel at a time anyway.
+        # A page not kept yet is rendered at once (one kernel, even while visitors come): until
+        # then, every visitor past the pool costs a whole run of the page.
+        for notebook, target in self.targets.items():
+            page = self._page(notebook)
+            if page is not None and page.html is None and not page.rendering \
+                    and len(self.pools().get(notebook, [])) < target \
+                    and not self.gate.watch.is_broken(self.locale_of.get(notebook)) \
+                    and self.gate.live() + pending + getattr(self.gate, "starting", 0) < self.policy.cap():
+                self._fill_one(notebook)
+                pending += 1
+        # A pool whose kernels are copies of a kept page (stamps.py: a fork, nothing run or
+        # rendered) is refilled at once, even while visitors keep coming, a few kernels at a time.
+        # Any other refill (a kernel that runs the page) waits until calm; a steady trickle of
+        # requests (a script) must not starve the pool for good, so after STARVED_CALMS calm
+        # periods without a refill, one kernel at a time anyway.
         now = time.monotonic()
+        busy = bool(self.gate.rendering) or now - self.gate.last_request < self.policy.refill_calm
         starved = now - self._last_fill >= STARVED_CALMS * self.policy.refill_calm
-        if not starved and (self.gate.rendering or now - self.gate.last_request < self.policy.refill_calm):
-            return
         budget = self.policy.refill_parallel_count() - pending
-        if starved and (self.gate.rendering or now - self.gate.last_request < self.policy.refill_calm):
+        if busy and starved:
             budget = min(budget, 1)
         cap = self.policy.cap()
         # the small pools first (the pages opened from the explainer), then the explainer's
@@ -168,9 +227,17 @@ class PoolKeeper:
             # nothing is preheated (the pools without a language of their own render in it)
             if self.gate.watch.broken or self.gate.watch.is_broken(self.locale_of.get(notebook)):
                 continue
+            page = self._page(notebook)
+            copies = page is not None and page.html is not None
+            if busy and not starved and not copies:
+                continue
+            room = COPIES_AT_ONCE * self.policy.refill_parallel_count() - pending if copies else budget
             # pages starting a kernel count too: the pool and the pages never pass the cap together
-            while budget > 0 and len(self.pools().get(notebook, [])) < target \
+            while room > 0 and len(self.pools().get(notebook, [])) < target \
                     and self.gate.live() + pending + getattr(self.gate, "starting", 0) < cap:
-                self._fill_one(notebook)
+                if not self._fill_one(notebook):
+                    break
                 self._last_fill = time.monotonic()
-                budget, pending = budget - 1, pending + 1
+                room, pending = room - 1, pending + 1
+                if not copies:
+                    budget -= 1
