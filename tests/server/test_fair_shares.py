@@ -177,7 +177,11 @@ def test_a_curl_loop_and_a_websocket_holder_leave_the_patient_interactive(tmp_pa
     assert max(counts) <= CAP, max(counts)
     assert sockets["opened"] <= 2 * SHARE and sockets["refused"] >= 40 - 2 * SHARE, sockets
     assert "one client address holds" in text and "kernel websockets" in text
-    assert "before they connected" in text  # the curl loop was turned away, not given kernels
+    # the curl loop was turned away, not given kernels: for pages it left before they were sent,
+    # or (a copy of the kept page is sent before curl's 0.3 s are up) for the kernels its pages
+    # hold unconnected, all but its share at a time
+    held_back = text.count("Busy page served: one client address holds")
+    assert "before they connected" in text or held_back >= requests - 3 * SHARE, (held_back, requests)
 
 
 def _all_culled(log, kernels) -> bool:

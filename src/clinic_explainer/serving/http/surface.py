@@ -9,7 +9,9 @@
 - **A preheated kernel's request details** (``/voila/query/<kernel id>``: the visitor's
   address and query string, which Voila keeps in a class dictionary for good): given only to a
   loopback connection, for a live kernel, to one connection at a time and once; the entry is
-  freed when it is handed over and when the kernel shuts down (``forget_request_info``).
+  freed when it is handed over and when the kernel shuts down (``forget_request_info``). A
+  kernel preheated in its page's language (the explainer's, copies included) never asks for
+  them: from its hand-out on, nobody gets them (``Gate.on_asks_nothing``).
 - **No listing**: ``/voila/api/contents`` (the notebooks as JSON), ``/voila/tree`` (the folder),
   ``/login`` and ``/logout`` (jupyter_server's, which crash in Voila) answer the branded 404.
 - **No versions**: no ``Server`` header; the page config's ``appVersion`` and Voila's static
@@ -168,6 +170,7 @@ def small_surfaces(app, voila) -> None:
     limit_requests(app, voila)
     replace_handler(app, RequestInfoSocketHandler, lambda cls: once_request_info(cls, gate))
     gate.on_forget.append(forget_request_info)
+    gate.on_asks_nothing.append(HANDED.add)  # its details (Voila keeps them for it) go to nobody
     close_listings(app, voila)
     if NoServerHeader not in app.transforms:
         app.transforms.insert(0, NoServerHeader)

@@ -42,6 +42,9 @@ class Gate:
         self.refused = {"busy": 0, "updating": 0}
         self.shares = Shares()  # pages starting a kernel, by client address (kernels/shares.py)
         self.on_forget: list = []  # called with a kernel id when it shuts down (http/surface.py)
+        # called with a kernel id handed to a page whose kernel never asks for its request details
+        # (it ran, or was copied from, a page preheated in the page's language): http/surface.py
+        self.on_asks_nothing: list = []
         # (pooled kernels are handed out, and registered as visitors', by PoolKeeper.hand_out)
         patches.wrap_kernel_manager(self.km, on_start=self._visitor, on_connect=self._connected,
                                     on_shutdown=self._forget)

@@ -35,6 +35,7 @@ import time
 from urllib.parse import urlsplit
 
 from clinic_explainer.serving import patches
+from clinic_explainer.serving.kernels.demand import Demand
 from clinic_explainer.serving.kernels.stamps import Stamps
 from clinic_explainer.serving.template_filters import PAGE_LOCALE
 from clinic_explainer.settings import EXPLAINER_NOTEBOOK, LOCALE_ENV, lang_of_query
@@ -56,6 +57,7 @@ class PoolKeeper:
         self.locale_of: dict[str, str] = {}  # pool key -> the language its kernels run the page in
         self.default_locale = None
         self.stamps = Stamps(km, gate.watch, log)  # the explainer's pages, kept and copied
+        self.demand = Demand()  # visitors coming, per pool: the pools of copies are sized from it
         # Voila's refill, checked against broken content (the default language's; tick() also
         # skips the pools of a broken language); from now on the keeper alone decides
         # when to refill, on its next look (patches.take_over_pool_fill says in which order)
@@ -93,7 +95,9 @@ class PoolKeeper:
         self.ready_first(key)
         pool = self.pools().get(key)
         page = self.stamps.ready(notebook_name, self.locale_of[key]) if key in self.locale_of else None
-        if pool:
+        self.demand.arrived(key)
+        pooled = bool(pool)
+        if pooled:
             content = await pool.pop(0)
         elif page is not None:
             content = await self.stamps.copy(page, {LOCALE_ENV: self.locale_of[key]}, self._dead)
@@ -101,8 +105,12 @@ class PoolKeeper:
             raise RuntimeError(f"Kernel pool for {key} is empty")  # supply said otherwise
         renderer = content["renderer"]
         renderer.stop_generator = True
-        self.log.info("Using pre-heated kernel: %s for %s", content["kernel_id"], key)
+        self.log.info("Using %s: %s for %s", "pre-heated kernel" if pooled else "a copy of the kept page",
+                      content["kernel_id"], key)
         self.gate._visitor(content["kernel_id"])
+        if key in self.locale_of:  # preheated in its language: it never reads the request's details
+            for asks_nothing in self.gate.on_asks_nothing:
+                asks_nothing(content["kernel_id"])
         return content["task"], renderer.rendered_cache, content["kernel_id"]
 
     def pools(self) -> dict:
@@ -138,6 +146,24 @@ class PoolKeeper:
                 if _healthy(future) and future.result()["kernel_id"] == kernel_id:
                     pool.remove(future)
         self.gate.drop(kernel_id)
+
+    def target(self, key: str) -> int:
+        """Pool ``key``'s size now: its largest (from the memory), or, for a pool of copies of a
+        kept page, what the visitors measured coming need (demand.py)."""
+        page = self._page(key)
+        if page is None or page.html is None:
+            return self.targets[key]
+        return self.demand.target(key, self.targets[key])
+
+    def _shrink(self, key: str) -> None:
+        """A pool of copies past its size, with no visitor for a while: one kernel less."""
+        pool = self.pools().get(key, [])
+        if len(pool) <= self.target(key) or not self.demand.quiet(key):
+            return
+        surplus = next((f for f in reversed(pool) if _healthy(f)), None)
+        if surplus is not None:
+            pool.remove(surplus)
+            self.gate.drop(surplus.result()["kernel_id"])
 
     def _page(self, key: str):
         """The kept page (stamps.py) for pool ``key``, if its kernels can be copies of it."""
@@ -193,16 +219,16 @@ class PoolKeeper:
                     kernel = patches.kernel_of(self.km, future.result()["kernel_id"])
                     if kernel is not None:
                         kernel.last_activity = patches.utcnow()
-        for notebook, target in self.targets.items():
-            pool = self.pools().get(notebook, [])
+        for notebook in self.targets:
+            pool, target = self.pools().get(notebook, []), self.target(notebook)
             full = len(pool) >= target and all(_healthy(f) for f in pool)
             if full and notebook not in self._full:
                 self.log.info("Preheated pool of %s is full: %d kernel(s)", notebook, target)
             (self._full.add if full else self._full.discard)(notebook)
         # A page not kept yet is rendered at once (one kernel, even while visitors come): until
         # then, every visitor past the pool costs a whole run of the page.
-        for notebook, target in self.targets.items():
-            page = self._page(notebook)
+        for notebook in self.targets:
+            page, target = self._page(notebook), self.target(notebook)
             if page is not None and page.html is None and not page.rendering \
                     and len(self.pools().get(notebook, [])) < target \
                     and not self.gate.watch.is_broken(self.locale_of.get(notebook)) \
@@ -222,13 +248,16 @@ class PoolKeeper:
             budget = min(budget, 1)
         cap = self.policy.cap()
         # the small pools first (the pages opened from the explainer), then the explainer's
-        for notebook, target in sorted(self.targets.items(), key=lambda item: item[1]):
+        for notebook in sorted(self.targets, key=self.target):
+            target = self.target(notebook)
             # a pool of a broken language waits for the fix; while the default language is broken
             # nothing is preheated (the pools without a language of their own render in it)
             if self.gate.watch.broken or self.gate.watch.is_broken(self.locale_of.get(notebook)):
                 continue
             page = self._page(notebook)
             copies = page is not None and page.html is not None
+            if copies:
+                self._shrink(notebook)
             if busy and not starved and not copies:
                 continue
             room = COPIES_AT_ONCE * self.policy.refill_parallel_count() - pending if copies else budget
