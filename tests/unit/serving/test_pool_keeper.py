@@ -73,7 +73,8 @@ def keeper(pool=4, parallel=2, cap=100, calm=2.0):
     clinic = SimpleNamespace(clinic=SimpleNamespace(default_locale="en"))
     gate = SimpleNamespace(watch=FakeWatch(clinic),
                            rendering=0, last_request=0.0,
-                           live=lambda: len(km.list_kernel_ids()), _visitor=lambda kernel_id: None)
+                           live=lambda: len(km.list_kernel_ids()), _visitor=lambda kernel_id: None,
+                           on_asks_nothing=[])
     return PoolKeeper(km, gate, policy, logging.getLogger("test")), km, gate
 
 
