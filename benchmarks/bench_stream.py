@@ -105,12 +105,15 @@ def main() -> None:
     parser.add_argument("--stay", type=float, default=45)
     parser.add_argument("--setups", nargs="+", default=["before", "after"], choices=["before", "after"])
     parser.add_argument("--baseline", default="924caac", help="the commit of the 'before' server")
+    parser.add_argument("--logs", help="keep the servers' logs in this folder (default: thrown away)")
     opts = parser.parse_args()
     from clinic_explainer.content import load
 
     content = load()
     rows = []
-    with tempfile.TemporaryDirectory(prefix="bench-stream-") as logs, worktree(opts.baseline) as base:
+    with tempfile.TemporaryDirectory(prefix="bench-stream-") as scratch, worktree(opts.baseline) as base:
+        logs = opts.logs or scratch
+        Path(logs).mkdir(parents=True, exist_ok=True)
         for rate in opts.rates:
             for setup in opts.setups:  # side by side, rate by rate: the machine's noise hits both
                 tree = base if setup == "before" else REPO

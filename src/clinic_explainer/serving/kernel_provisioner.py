@@ -65,14 +65,20 @@ class ForkedProcess:
             self._pidfd = self._life = None
         return self.returncode
 
+    def _readable(self, timeout: float | None) -> bool:
+        """The pidfd says the process ended (poll, not select: a busy server's descriptors pass 1024)."""
+        watch = select.poll()
+        watch.register(self._pidfd, select.POLLIN)
+        return bool(watch.poll(None if timeout is None else timeout * 1000))
+
     def poll(self) -> int | None:
-        if self.returncode is None and select.select([self._pidfd], [], [], 0)[0]:
+        if self.returncode is None and self._readable(0):
             self._ended()
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is None:
-            if not select.select([self._pidfd], [], [], timeout)[0]:
+            if not self._readable(timeout):
                 raise TimeoutError(f"kernel {self.pid} still running")
             self._ended()
         return self.returncode

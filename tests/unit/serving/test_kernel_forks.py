@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -122,3 +123,17 @@ def test_the_fork_server_leaves_nothing_behind():
     os.environ.pop(kernel_forks.SOCKET_ENV, None)
     if saved is not None:
         os.environ[kernel_forks.SOCKET_ENV] = saved
+
+
+def test_a_kernel_is_watched_however_many_descriptors_the_server_holds():
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]  # a busy server: past select()'s 1024
+    try:
+        child = subprocess.Popen(["sleep", "0.5"])
+        _, life = os.pipe()
+        process = ForkedProcess(child.pid, life)
+        assert process._pidfd > 1024 and process.poll() is None
+        child.wait()
+        assert process.wait(5) == ENDED and process.poll() == ENDED
+    finally:
+        for fd in held:
+            os.close(fd)
