@@ -7,6 +7,7 @@ asked; fixed tunables are constants. Where each is changed: docs/architecture.md
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -213,8 +214,6 @@ PAGE_ROLES = ("render", "stamp")  # the kernel the page is rendered with; one fo
 def page_fork(env) -> dict | None:
     """The page a kernel is to be forked from ({"notebook", "family", "page", "role"}), or None
     (a malformed value too: the kernel then starts as any other)."""
-    import json
-
     try:
         page = json.loads(env.get(PAGE_FORK_ENV) or "null")
     except ValueError:

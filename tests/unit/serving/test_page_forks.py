@@ -21,6 +21,7 @@ from clinic_explainer.serving import kernel_forks
 from clinic_explainer.serving.kernel_provisioner import PageGone
 from clinic_explainer.serving.page_replay import code_cells, model_id_prefix
 from clinic_explainer.settings import EXPLAINER_NOTEBOOK, LOCALE_ENV, PAGE_FORK_ENV, PROJECT_ROOT
+from tests.unit.serving.test_kernel_forks import _parent_of
 
 KERNELS = Path(kernel_forks.__file__).parent / "jupyter_data" / "kernels"
 NOTEBOOK = PROJECT_ROOT / "notebooks" / EXPLAINER_NOTEBOOK
@@ -93,10 +94,6 @@ def _pid(km) -> int:
     km.kc.execute_interactive("import os; print(os.getpid())", timeout=30,
                               output_hook=lambda m: out.append(m["content"].get("text", "")))
     return int("".join(out))
-
-
-def _parent_of(pid: int) -> int:
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
 def test_a_page_runs_once_and_its_copies_hold_its_widgets_and_nothing_of_each_other(forks):

@@ -100,7 +100,7 @@ class PoolKeeper:
         if pooled:
             content = await pool.pop(0)
         elif page is not None:
-            content = await self.stamps.copy(page, {LOCALE_ENV: self.locale_of[key]}, self._dead)
+            content = await self._copy(key, page)
         else:
             raise RuntimeError(f"Kernel pool for {key} is empty")  # supply said otherwise
         renderer = content["renderer"]
@@ -137,6 +137,10 @@ class PoolKeeper:
     def takes_from_pool(self, notebook: str | None, lang: str | None = None) -> bool:
         """Whether this page gets a kernel from the pool or a copy of a kept page."""
         return self.supply(notebook, lang) is not None
+
+    def _copy(self, key: str, page):
+        """A new copy of the kept page for pool ``key`` (a pool entry, as Voila's fill makes)."""
+        return self.stamps.copy(page, {LOCALE_ENV: self.locale_of[key]}, self._dead)
 
     def _dead(self, kernel_id: str) -> None:
         """A copy's kernel died: shut down, not restarted (a restart would be a kernel without
@@ -177,8 +181,7 @@ class PoolKeeper:
         pool_size), the page's render kernel first. False: nothing started (a render is on)."""
         notebook, page = key.split("?")[0], self._page(key)
         if page is not None and page.html is not None:
-            copy = self.stamps.copy(page, {LOCALE_ENV: self.locale_of[key]}, self._dead)
-            self.pools().setdefault(key, []).append(asyncio.ensure_future(copy))
+            self.pools().setdefault(key, []).append(asyncio.ensure_future(self._copy(key, page)))
             return True
         if page is not None and page.rendering:
             return False  # its copies follow the render

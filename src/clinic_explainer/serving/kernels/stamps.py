@@ -38,7 +38,7 @@ from pathlib import Path
 from clinic_explainer.serving import patches
 from clinic_explainer.serving.kernel_provisioner import PageGone
 from clinic_explainer.serving.page_replay import PAGE_ID_DIGITS, model_id_prefix
-from clinic_explainer.settings import FORK_SOCKET_ENV, PAGE_FORK_ENV, kernel_forks
+from clinic_explainer.settings import FORK_SOCKET_ENV, PAGE_FORK_ENV
 
 
 @dataclass
@@ -77,7 +77,6 @@ class Stamps:
     def __init__(self, km, watch, log):
         self.km, self.watch, self.log = km, watch, log
         self.pages: dict[str, Page] = {}
-        self.enabled = kernel_forks()
         self.root = Path(getattr(km, "root_dir", ".") or ".")
 
     def version(self, notebook: str) -> str:
@@ -93,7 +92,7 @@ class Stamps:
     def page(self, notebook: str, locale: str) -> Page | None:
         """The current page of ``notebook`` in ``locale`` (a new one after an edit or at midnight);
         None when pages are not run ahead (no fork server)."""
-        if not self.enabled or not os.environ.get(FORK_SOCKET_ENV):  # no fork server (yet)
+        if not os.environ.get(FORK_SOCKET_ENV):  # no fork server (switched off, or not up yet)
             return None
         family, version = f"{notebook}|{locale}", self.version(notebook)
         page = self.pages.get(family)
