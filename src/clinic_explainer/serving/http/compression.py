@@ -3,7 +3,8 @@
 Voila builds its tornado application before it applies ``tornado_settings``, too late for
 ``compress_response``: the ``compress`` hook adds the transforms that setting would have added,
 with brotli first for the browsers that accept it. A response with an ETag is compressed once
-(http/caching.py ``COMPRESSED``) and then served from memory.
+(http/caching.py ``COMPRESSED``) and then served from memory; a file whose URL names one
+content for good is then answered whole from memory (http/caching.py, hot files).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from tornado.web import Application, GZipContentEncoding, OutputTransform
 
 from clinic_explainer.serving import patches
-from clinic_explainer.serving.http.caching import COMPRESSED, is_fixed
+from clinic_explainer.serving.http.caching import COMPRESSED
 
 try:  # brotli (pyproject) compresses JS about a fifth smaller than gzip; gzip is the fallback
     import brotli
@@ -34,7 +35,7 @@ class BrotliContentEncoding(OutputTransform):
     def __init__(self, request):
         self._br = brotli is not None and "br" in request.headers.get("Accept-Encoding", "")
         self._path, self._get = request.path, request.method == "GET"
-        self._key = self._cached = self._pieces = self._type = None
+        self._key = self._cached = self._pieces = None
 
     def transform_first_chunk(self, status_code, headers, chunk, finishing):
         if self._br:
@@ -53,7 +54,6 @@ class BrotliContentEncoding(OutputTransform):
                 chunk, self._cached = self._cached, b""
                 return status_code, headers, chunk
             self._pieces = [] if self._key else None
-            self._type = str(headers.get("Content-Type", ""))
             self._compressor = brotli.Compressor(quality=self.QUALITY)
             chunk = self.transform_chunk(chunk, finishing)
             if "Content-Length" in headers:
@@ -74,8 +74,6 @@ class BrotliContentEncoding(OutputTransform):
             if finishing:
                 body = b"".join(self._pieces)
                 COMPRESSED.put(self._key, body)
-                if is_fixed(self._path) and len(COMPRESSED.fixed) < 1000:
-                    COMPRESSED.fixed[self._path] = (self._key[1], self._type, body)
         return out
 
 
