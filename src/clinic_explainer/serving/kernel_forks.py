@@ -57,7 +57,10 @@ from clinic_explainer.settings import (
 # what every patient kernel imports (the notebooks' first cell imports clinic_explainer.session):
 # named, not imported here, as this module is loaded by the server too (``start``)
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipywidgets", "clinic_explainer.session",
-           "clinic_explainer.views.timeline", "clinic_explainer.views.candidacy")
+           "clinic_explainer.views.timeline", "clinic_explainer.views.candidacy",
+           # what a kernel's start imports after the fork otherwise (a few ms of each copy)
+           "ipykernel.debugger", "IPython.core.debugger", "IPython.extensions.storemagic",
+           "tornado.platform.asyncio", "tornado.queues")
 MAX_REQUEST = 1024 * 1024
 READY_SECONDS = 30
 PAGE_SECONDS = 60  # a page process runs its page within this (about 0.5 CPU-seconds alone)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from jupyter_server._tz import utcnow  # private module: the culler's own clock (INVENTORY)
+from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
 
 # package -> (the version every entry was written against, the first version not checked)
 UPSTREAM = {
@@ -91,6 +92,11 @@ INVENTORY = (
           "we set what upstream sets after its Popen (process, pid, pgid, cwd)",
           "kernel_provisioner.py ForkedProvisioner (a subclass, named by the patients' kernelspec)",
           ("cmd", "kwargs"), "5a5d3e639018fd53"),
+    Patch("jupyter_server.services.kernels.kernelmanager.ServerKernelManager._default_event_logger", "jupyter_server",
+          "one event logger for all kernels, schemas registered once", "shared_event_logger (kernel_manager.py)",
+          (), "b36917a3dd80bafd"),
+    Patch("jupyter_client.manager.KernelManager.kernel_spec", "jupyter_client", "the kernelspec read once a name, "
+          "not once a kernel", "cached_kernel_spec (kernel_manager.py)", (), "78ad6d314e7e2902"),
     Patch("jupyter_server._tz.utcnow", "jupyter_server", "the clock of last_activity that the culler "
           "compares with (a private module)", "utcnow (imported into patches.py; kernels/gate.py, kernels/pool.py)"),
     # --- page handler (kernels/handler.py: a subclass replacing Voila's in the routes) ----------
@@ -274,6 +280,22 @@ def note_pool_kernel(km, notebook: str, kernel_id: str) -> None:
     data = km.notebook_data.get(notebook)
     if data is not None:
         data["kernel_ids"].add(kernel_id)
+
+
+_SHARED: dict = {}  # PatientKernelManager's one event logger and kernelspecs (kernel_manager.py)
+
+
+def shared_event_logger(manager):
+    if "events" not in _SHARED:  # upstream's default (it registers and validates the schemas), once
+        _SHARED["events"] = ServerKernelManager._default_event_logger.func(manager)
+    return _SHARED["events"]
+
+
+def cached_kernel_spec(manager):
+    if manager._kernel_spec is None and manager.kernel_name != "":  # upstream's property, read once a name
+        key = ("spec", manager.kernel_name)
+        manager._kernel_spec = _SHARED[key] = _SHARED.get(key) or manager.kernel_spec_manager.get_kernel_spec(key[1])
+    return manager._kernel_spec
 
 
 def hand_out_with(km, hand_out: Callable) -> None:

@@ -146,7 +146,8 @@ def test_upstream_target_is_still_there(entry):
         missing = [p for p in entry.params if p not in params]
         assert not missing, f"{entry.target} lost parameters {missing} ({entry.package})"
     if entry.source_sha:
-        sha = hashlib.sha256(inspect.getsource(target).encode()).hexdigest()[:16]
+        body = getattr(target, "func", None) or getattr(target, "fget", None) or target  # @default, property
+        sha = hashlib.sha256(inspect.getsource(body).encode()).hexdigest()[:16]
         assert sha == entry.source_sha, (f"{entry.target} changed upstream (source {sha}): read it against "
                                          f"the patch ({entry.why}) and update source_sha")
 

@@ -95,3 +95,19 @@ def test_page_templates_are_compiled_once_for_every_page():
     templates["page.j2"] = "Hi {{ name }}"
     assert environment().get_template("page.j2").render(name="C") == "Hi C"
     assert len(compiled) == 2
+
+
+def test_kernels_talk_over_private_unix_sockets_and_share_one_event_logger():
+    """No loopback port a visitor's connection could take before the kernel binds it; the
+    patient kernel manager's one event logger and kernelspec read (serving/kernel_manager.py)."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from traitlets.config import Config
+
+    config = PyFileConfigLoader("voila.py", path=str(CONFIG_DIR)).load_config()
+    assert config.KernelManager.transport == "ipc"
+    managers = AsyncMappingKernelManager(config=Config({"MappingKernelManager": {
+        "kernel_manager_class": config.VoilaKernelManager.kernel_manager_class}}))
+    first, second = (managers.kernel_manager_factory(parent=managers, kernel_name="python3") for _ in range(2))
+    assert type(first).__name__ == "PatientKernelManager"
+    assert first.event_logger is second.event_logger
+    assert first.kernel_spec is second.kernel_spec and first.kernel_spec.argv

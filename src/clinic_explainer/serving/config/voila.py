@@ -34,6 +34,12 @@ from clinic_explainer.serving.cell_timeout import cell_timeout  # noqa: E402
 c.VoilaExecutor.timeout_func = cell_timeout
 c.KernelRestarter.time_to_dead = 1.0               # a crashed kernel is noticed within 1 s (kernels/gate.py shuts it down)
 c.MappingKernelManager.cull_connected = True       # an idle open tab too: its page says it paused (kernel-watch.js)
+# kernels talk to the server over Unix sockets in Voila's private folder, not loopback TCP ports:
+# a port picked as free could be taken by a visitor's connection before the kernel bound it (a
+# crowd of 100 lost kernels so), and no other local user can reach a kernel's sockets
+c.KernelManager.transport = "ipc"
+# one event logger and one read of each kernelspec for all kernels (serving/kernel_manager.py)
+c.VoilaKernelManager.kernel_manager_class = "clinic_explainer.serving.kernel_manager.PatientKernelManager"
 
 # --- preheating (benchmarks/bench_serving.py: about a third faster to a rendered page) ---
 c.VoilaConfiguration.preheat_kernel = True         # keep executed kernels ready for first pages
