@@ -42,7 +42,9 @@ def kernel_lifecycle(app, voila) -> Gate:
     if not replace_handler(app, TornadoVoilaHandler, lambda cls: admitting(cls, gate)):
         raise RuntimeError("Voila's page handler was not found: no admission control")
     app.settings["clinic_gate"] = gate
-    app.transforms.insert(0, activity(gate))
+    noted = activity(gate)
+    app.transforms.insert(0, noted)
+    app.settings.setdefault("clinic_request_hooks", []).append(noted.note)  # hot files (http/caching.py)
     PeriodicCallback(gate.look, policy.reap_interval * 1000).start()
     voila.log.info("Admission: at most %d live kernels (pool included), %d pages starting one at once, "
                    "%d MB kept free; %d preheated for the explainer", policy.cap(), policy.starting_cap(),

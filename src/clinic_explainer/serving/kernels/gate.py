@@ -37,6 +37,7 @@ class Gate:
         self.visitors: dict[str, dict] = {}  # kernel id -> {"since", "connected", "closed_at"}
         self.rendering = 0  # pages admitted and still being sent
         self.starting = 0  # of those, pages that start a kernel of their own (no pooled one)
+        self.starting_live = 0  # of those, pages whose kernel is up already (counted in live())
         self.last_request = 0.0  # time.monotonic() of the last HTTP request of any kind (Activity)
         self.keeper = None  # kernels.pool.PoolKeeper, set by kernel_lifecycle
         self.refused = {"busy": 0, "updating": 0}
@@ -56,6 +57,9 @@ class Gate:
                                     "address": getattr(page, "clinic_address", None), "abandoned": False}
         if page is not None:
             page.clinic_kernel = kernel_id
+            if getattr(page, "_clinic_starts", False) and not getattr(page, "clinic_kernel_live", False):
+                page.clinic_kernel_live = True  # counted once against the cap (verdict)
+                self.starting_live += 1
             if getattr(page, "clinic_gone", False):  # its client left while it started
                 self.abandon(kernel_id)
         kernel = patches.kernel_of(self.km, kernel_id)
@@ -146,11 +150,13 @@ class Gate:
                 return "busy"
         if not starts:
             return None
-        cap, live = self.policy.cap(), self.live() + self.starting
+        # a page whose kernel is up is in live() already (a copy is up long before its page ends)
+        waiting = self.starting - self.starting_live
+        cap, live = self.policy.cap(), self.live() + waiting
         if live >= cap:
             self.refused["busy"] += 1
-            self.log.warning("Busy page served: %d live kernels and %d pages starting, cap %d",
-                             self.live(), self.starting, cap)
+            self.log.warning("Busy page served: %d live kernels and %d pages starting one, cap %d",
+                             self.live(), waiting, cap)
             return "busy"
         if not copy and self.starting >= self.policy.starting_cap():
             self.refused["busy"] += 1

@@ -30,11 +30,20 @@ HEAD_ENDS = b'id="jupyter-config-data"'  # the page config: the template's part 
 HEAD_MAX = 256 * 1024
 
 
+_CELLS: dict[tuple[Path, int, int], int] = {}  # (notebook, mtime, size) -> cells: read once a version
+
+
 def _cell_count(handler, notebook: str | None) -> int:
     """Cells of the notebook a page renders (Voila's lab template writes a progress script per cell)."""
     try:
-        root = Path(handler.contents_manager.root_dir)
-        return len(json.loads((root / (notebook or "")).read_text())["cells"])
+        path = Path(handler.contents_manager.root_dir) / (notebook or "")
+        stat = path.stat()
+        key = (path, stat.st_mtime_ns, stat.st_size)
+        if key not in _CELLS:
+            if len(_CELLS) > 100:  # notebooks edited many times: start again
+                _CELLS.clear()
+            _CELLS[key] = len(json.loads(path.read_text())["cells"])
+        return _CELLS[key]
     except Exception:
         return 0
 
@@ -113,6 +122,9 @@ def admitting(handler_class: type, gate: Gate) -> type:
             if getattr(self, "_clinic_starts", False):
                 self._clinic_starts = False
                 gate.starting -= 1
+                if getattr(self, "clinic_kernel_live", False):
+                    self.clinic_kernel_live = False
+                    gate.starting_live -= 1
                 gate.shares.started(self.clinic_address)
 
         def _release(self):
@@ -165,11 +177,15 @@ def activity(gate: Gate) -> type:
     """An output transform (made for every HTTP request) that notes when the last one came:
     the pool is refilled only once a crowd's pages and files have all been served."""
 
+    def note(request) -> None:
+        # an address refused for its share or for pages it never connected (kernels/shares.py)
+        # does not hold back the pool's refill by asking again and again
+        if not gate.turned_away(client_address(request)):
+            gate.last_request = time.monotonic()
+
     class Activity(OutputTransform):
         def __init__(self, request):
-            # an address refused for its share or for pages it never connected (kernels/shares.py)
-            # does not hold back the pool's refill by asking again and again
-            if not gate.turned_away(client_address(request)):
-                gate.last_request = time.monotonic()
+            note(request)
 
+    Activity.note = staticmethod(note)  # for answers made without the transforms (http/caching.py)
     return Activity

@@ -8,6 +8,7 @@ pages starting a kernel at once (each start costs about 1 CPU-second).
 
 from __future__ import annotations
 
+import functools
 import os
 
 from traitlets import Float, Integer
@@ -29,6 +30,12 @@ def meminfo_mb(field: str) -> float:
             if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     raise KeyError(field)
+
+
+@functools.cache
+def total_mb() -> float:
+    """The machine's memory: read once (the cap is asked for on every request)."""
+    return meminfo_mb("MemTotal")
 
 
 def default_cap(total_mb: float, kernel_mb: int = KERNEL_MB) -> int:
@@ -77,7 +84,7 @@ class KernelPolicy(LoggingConfigurable):
                          "request ends (error page if nothing was sent) and its kernel is reaped.")
 
     def cap(self) -> int:
-        return self.max_kernels or default_cap(meminfo_mb("MemTotal"), self.kernel_mb)
+        return self.max_kernels or default_cap(total_mb(), self.kernel_mb)
 
     def starting_cap(self) -> int:
         return self.max_starting or STARTS_PER_CORE * (os.cpu_count() or 1)
@@ -95,7 +102,7 @@ class KernelPolicy(LoggingConfigurable):
         if self.patient_pool >= 0:
             return self.patient_pool
         env = patient_pool_env()
-        return env if env is not None else default_patient_pool(meminfo_mb("MemTotal"))
+        return env if env is not None else default_patient_pool(total_mb())
 
     def refill_parallel_count(self) -> int:
         return self.refill_parallel or (os.cpu_count() or 1)
