@@ -3,11 +3,17 @@ whole once sent, then answered from memory; a made-up version never takes a file
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
 
 import brotli
 import pytest
-from tornado.testing import AsyncHTTPTestCase
+from tornado.httpserver import HTTPServer
 from tornado.web import Application, StaticFileHandler
 
 from clinic_explainer.serving.http.caching import COMPRESSED, cache_lifetimes, hot_files
@@ -16,69 +22,96 @@ from clinic_explainer.serving.http.compression import compress
 BR = {"Accept-Encoding": "gzip, deflate, br"}
 
 
-class HotFilesTest(AsyncHTTPTestCase):
-    @pytest.fixture(autouse=True)
-    def _files(self, tmp_path):
-        self.folder = tmp_path
-        self.js = tmp_path / "app.js"
-        self.js.write_text("console.log('first version');\n" * 200)
-        COMPRESSED.fixed.clear()
-        COMPRESSED.fixed_size = 0
-        yield
-        COMPRESSED.fixed.clear()
-        COMPRESSED.fixed_size = 0
+@pytest.fixture
+def server(tmp_path):
+    """A tornado application with our compression, cache lifetimes and hot files, serving
+    ``tmp_path`` on a loopback port from a thread of its own (its own event loop)."""
+    COMPRESSED.fixed.clear()
+    COMPRESSED.fixed_size = 0
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.setblocking(False)
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
 
-    def get_app(self):
+    def run():
+        asyncio.set_event_loop(loop)
         # (tornado keeps a file's version, its ETag, until restart: not here, where files change)
-        app = Application([(r"/static/(.*)", StaticFileHandler, {"path": str(self.folder)})],
-                          static_hash_cache=False)
+        app = Application([(r"/static/(.*)", StaticFileHandler, {"path": str(tmp_path)})], static_hash_cache=False)
         for hook in (compress, cache_lifetimes, hot_files):
             hook(app, None)
-        return app
+        HTTPServer(app).add_sockets([sock])
+        loop.call_soon(started.set)
+        loop.run_forever()
 
-    def fetch(self, path, **kwargs):  # as sent: tornado's client would ask for gzip only
-        return super().fetch(path, decompress_response=False, **kwargs)
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    started.wait(10)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}", tmp_path / "app.js"
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+    COMPRESSED.fixed.clear()
+    COMPRESSED.fixed_size = 0
 
-    def url(self, version: str) -> str:
-        return f"/static/app.js?v={version}"
 
-    def version(self) -> str:
-        return hashlib.sha512(self.js.read_bytes()).hexdigest()
+def get(url: str, headers: dict) -> tuple[int, dict, bytes]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as answer:
+        with answer:
+            return answer.code, dict(answer.headers), answer.read()
 
-    def test_kept_once_sent_then_answered_from_memory(self):
-        first = self.version()
-        sent = self.fetch(self.url(first), headers=BR)
-        assert sent.code == 200 and sent.headers["Content-Encoding"] == "br"
-        assert "/static/app.js" in COMPRESSED.fixed
-        self.js.write_text("console.log('second version');\n" * 200)  # the disk changes: memory answers
-        again = self.fetch(self.url(first), headers=BR)
-        assert again.code == 200 and brotli.decompress(again.body).startswith(b"console.log('first")
-        assert again.headers["Content-Length"] == str(len(again.body))
-        assert again.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-        assert again.headers["Etag"] == sent.headers["Etag"] and "Date" in again.headers
-        # revalidation
-        same = self.fetch(self.url(first), headers={**BR, "If-None-Match": again.headers["Etag"]})
-        assert same.code == 304 and same.body == b""
-        # the new version's URL is not the kept one: the file from disk
-        new = self.fetch(self.url(self.version()), headers=BR)
-        assert new.code == 200 and brotli.decompress(new.body).startswith(b"console.log('second")
-        # a client without brotli, or asking for a range, gets the normal route (the disk)
-        plain = self.fetch(self.url(first), headers={"Accept-Encoding": "identity"})
-        assert plain.body.startswith(b"console.log('second")
-        part = self.fetch(self.url(first), headers={**BR, "Range": "bytes=0-6"})
-        assert part.code == 206 and brotli.decompress(part.body) == b"console"
 
-    def test_a_made_up_version_is_never_kept(self):
-        made_up = "0" * 128
-        answer = self.fetch(self.url(made_up), headers=BR)
-        assert answer.code == 200 and "/static/app.js" not in COMPRESSED.fixed
-        assert self.fetch(self.url("1" * 64), headers=BR).code == 200  # not tornado's kind of version
-        assert "/static/app.js" not in COMPRESSED.fixed
-        real = self.version()
-        self.fetch(self.url(real), headers=BR)
-        assert COMPRESSED.fixed["/static/app.js"].version == real
-        self.js.write_text("changed\n")
-        # the made-up URL is not answered from memory either
-        assert self.fetch(self.url(made_up), headers={"Accept-Encoding": "identity"}).body == b"changed\n"
-        kept = self.fetch(self.url(real), headers=BR)
-        assert brotli.decompress(kept.body).startswith(b"console.log('first")
+def kept(path: str = "/static/app.js"):
+    """The hot file of ``path``: kept when the server's last flush of the answer ran (the
+    client may have its whole body a moment before), or None."""
+    deadline = time.monotonic() + 5
+    while path not in COMPRESSED.fixed and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return COMPRESSED.fixed.get(path)
+
+
+def version(js) -> str:
+    return hashlib.sha512(js.read_bytes()).hexdigest()
+
+
+def test_kept_once_sent_then_answered_from_memory(server):
+    base, js = server
+    js.write_text("console.log('first version');\n" * 200)
+    first = version(js)
+    url = f"{base}/static/app.js?v={first}"
+    code, sent, _ = get(url, BR)
+    assert code == 200 and sent["Content-Encoding"] == "br" and kept() is not None
+    js.write_text("console.log('second version');\n" * 200)  # the disk changes: memory answers
+    code, again, body = get(url, BR)
+    assert code == 200 and brotli.decompress(body).startswith(b"console.log('first")
+    assert again["Content-Length"] == str(len(body)) and "Date" in again
+    assert again["Cache-Control"] == "public, max-age=31536000, immutable" and again["Etag"] == sent["Etag"]
+    code, _, body = get(url, {**BR, "If-None-Match": again["Etag"]})  # revalidation
+    assert code == 304 and body == b""
+    # the new version's URL is not the kept one: the file from disk
+    code, _, body = get(f"{base}/static/app.js?v={version(js)}", BR)
+    assert code == 200 and brotli.decompress(body).startswith(b"console.log('second")
+    # a client without brotli, or asking for a range, gets the normal route (the disk)
+    assert get(url, {"Accept-Encoding": "identity"})[2].startswith(b"console.log('second")
+    code, _, body = get(url, {**BR, "Range": "bytes=0-6"})
+    assert code == 206 and brotli.decompress(body) == b"console"
+
+
+def test_a_made_up_version_is_never_kept(server):
+    base, js = server
+    js.write_text("console.log('first version');\n" * 200)
+    made_up = f"{base}/static/app.js?v={'0' * 128}"
+    assert get(made_up, BR)[0] == 200
+    assert get(f"{base}/static/app.js?v={'1' * 64}", BR)[0] == 200  # not tornado's kind of version
+    time.sleep(0.3)  # (the answers' last flushes)
+    assert "/static/app.js" not in COMPRESSED.fixed
+    real = version(js)
+    get(f"{base}/static/app.js?v={real}", BR)
+    assert kept().version == real
+    js.write_text("changed\n")
+    # the made-up URL is not answered from memory; the real one is
+    assert get(made_up, {"Accept-Encoding": "identity"})[2] == b"changed\n"
+    assert brotli.decompress(get(f"{base}/static/app.js?v={real}", BR)[2]).startswith(b"console.log('first")
