@@ -21,6 +21,7 @@ from tornado.web import Application
 from clinic_explainer.serving import patches
 from clinic_explainer.serving.http.assets import clinic_assets
 from clinic_explainer.serving.kernel_forks import fork_kernels
+from clinic_explainer.serving.kernel_manager import room_for_sockets
 from clinic_explainer.serving.http.caching import cache_lifetimes, hot_files, versioned_voila_static
 from clinic_explainer.serving.http.compression import compress, compress_websocket
 from clinic_explainer.serving.http.early import early_answers
@@ -33,6 +34,7 @@ from clinic_explainer.serving.kernels import kernel_lifecycle
 Hook = Callable[[Application, object], None]
 
 APPLICATION_HOOKS: list[Hook] = [
+    room_for_sockets,               # kernel_manager.py: a context's sockets for a crowd's kernels
     fork_kernels,                   # kernel_forks.py: patients' kernels forked, their imports done once
     shared_template_code,           # http/templates.py: page templates compiled once
     patches.watch_activity_lightly,  # kernels' activity noted from two small JSON frames

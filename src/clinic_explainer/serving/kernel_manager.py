@@ -16,6 +16,7 @@ patches.py's inventory.
 
 from __future__ import annotations
 
+import zmq
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
 from traitlets import default
 
@@ -30,3 +31,15 @@ class PatientKernelManager(ServerKernelManager):
     @property
     def kernel_spec(self):
         return patches.cached_kernel_spec(self)
+
+
+# libzmq allows 1023 sockets a context by default; the server holds about five per live kernel
+# and four more per open page, so a crowd of 200 ran out ("Too many open files": websockets
+# closed with 1006). The process may hold 20,000 descriptors.
+MAX_SOCKETS = 16384
+
+
+def room_for_sockets(app, voila) -> None:
+    """Application hook (before the event loop runs, so before the first kernel socket: libzmq
+    sizes a context's socket table when its first socket is made)."""
+    voila.kernel_manager.context.set(zmq.MAX_SOCKETS, MAX_SOCKETS)

@@ -111,3 +111,23 @@ def test_kernels_talk_over_private_unix_sockets_and_share_one_event_logger():
     assert type(first).__name__ == "PatientKernelManager"
     assert first.event_logger is second.event_logger
     assert first.kernel_spec is second.kernel_spec and first.kernel_spec.argv
+
+
+def test_the_server_has_room_for_a_crowds_kernel_sockets():
+    """libzmq's default is 1023 sockets a context: a crowd of 200 ran out (websockets closed, 1006)."""
+    from types import SimpleNamespace
+
+    import zmq.asyncio
+
+    from clinic_explainer.serving.kernel_manager import room_for_sockets
+
+    assert hooks.APPLICATION_HOOKS[0] is room_for_sockets  # before anything could make a socket
+    context = zmq.asyncio.Context()
+    room_for_sockets(None, SimpleNamespace(kernel_manager=SimpleNamespace(context=context)))
+    sockets = [context.socket(zmq.DEALER) for _ in range(1100)]
+    try:
+        assert len(sockets) == 1100
+    finally:
+        for sock in sockets:
+            sock.close(linger=0)
+        context.term()
