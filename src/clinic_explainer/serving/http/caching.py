@@ -107,6 +107,7 @@ def page_config(page_config, base_url, settings, log, voila_configuration, noteb
 class HotFile(NamedTuple):
     version: str        # hot_version of the URLs it answers
     etag: str
+    encoding: str | None  # "br", or None for a body sent as it is (fonts, small files)
     headers: tuple      # the whole answer's headers, as our transforms left them
     body: bytes
 
@@ -165,7 +166,7 @@ class CompressedBodies:
             kept.pop(name, None)
         kept["Etag"] = etag
         kept["Content-Length"] = str(len(body))
-        self.fixed[path] = HotFile(version, etag, tuple(kept.get_all()), body)
+        self.fixed[path] = HotFile(version, etag, encoding, tuple(kept.get_all()), body)
         self.fixed_size += len(body)
 
 
@@ -178,16 +179,16 @@ def hot_file(request) -> HotFile | None:
     hot = COMPRESSED.fixed.get(request.path)
     if hot is None or request.method != "GET" or "Range" in request.headers or hot_version(request) != hot.version:
         return None
-    encoding = dict(hot.headers).get("Content-Encoding")
-    return None if encoding and encoding not in request.headers.get("Accept-Encoding", "") else hot
+    return None if hot.encoding and hot.encoding not in request.headers.get("Accept-Encoding", "") else hot
 
 
 class HotFiles(Matcher):
-    """Matches a GET that a hot file answers (``hot_file``); everything else goes on to the
-    normal routes."""
+    """Matches a GET that a hot file answers (``hot_file``), handing that file to ``serve_hot``;
+    everything else goes on to the normal routes."""
 
     def match(self, request):
-        return {} if hot_file(request) is not None else None
+        hot = hot_file(request)
+        return None if hot is None else {"hot": hot}
 
 
 class HotRecorder(OutputTransform):
@@ -221,10 +222,9 @@ def serve_hot(app: Application):
     (benchmarks/bench_load.py)."""
     hooks = app.settings.setdefault("clinic_request_hooks", [])  # e.g. kernels/handler.py activity
 
-    def answer(request) -> None:
+    def answer(request, hot: HotFile) -> None:
         for hook in hooks:
             hook(request)
-        hot = hot_file(request)  # the table only grows: what matched still answers
         headers = HTTPHeaders(hot.headers)
         headers["Date"] = format_timestamp(time.time())
         if _etag_matches(request.headers.get("If-None-Match", ""), hot.etag):
