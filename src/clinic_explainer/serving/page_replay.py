@@ -14,6 +14,15 @@ kernel forked from this recording fits the server's copy of that page.
 ``install_replay`` then makes each recorded cell, when Voila asks a forked kernel to run it,
 publish what it displayed (the same messages, the same model ids) instead of running again:
 the one render per page the server does to keep a copy of the page costs the kernel nothing.
+
+**The widgets' states, built once.** A visitor's widget client first asks its kernel for every
+widget's state (ipywidgets' ``request_states``: about 130 KB for the explainer, 12 ms of the
+kernel's CPU, as ipywidgets builds it twice). A fresh copy's widgets are the page process's,
+so the page process builds that answer once (``widget_states``) and each copy sends it as it
+is, as long as no widget of the copy has changed or been made or closed since the fork
+(``answer_states``); after that, ipywidgets answers as usual. This reaches into ipywidgets
+8.1 (its control comm's handler, ``Widget.notify_change``, ``_instances``, ``_remove_buffers``):
+tests/unit/serving/test_page_forks.py checks the answer against ipywidgets' own.
 """
 
 from __future__ import annotations
@@ -104,8 +113,9 @@ def code_cells(notebook: Path) -> list[str]:
     return [s for s in sources if s.strip()]
 
 
-def run_page(notebook: Path, page_id: str) -> tuple[list[tuple[str, list[dict]]], dict]:
-    """Run the notebook's code cells once: (source, outputs) per cell, and the names it defined."""
+def run_page(notebook: Path, page_id: str) -> tuple[list[tuple[str, list[dict]]], dict, tuple]:
+    """Run the notebook's code cells once: (source, outputs) per cell, the names it defined,
+    and its widgets' states (``widget_states``)."""
     import comm.base_comm
 
     shell = RecordingShell.instance(config=Config({"HistoryManager": {"enabled": False}}))
@@ -125,7 +135,51 @@ def run_page(notebook: Path, page_id: str) -> tuple[list[tuple[str, list[dict]]]
     finally:
         comm.base_comm.uuid = real_uuid
     names = {k: v for k, v in shell.user_ns.items() if not k.startswith("_") and k not in _IPYTHON_NAMES}
-    return recording, names
+    return recording, names, widget_states()
+
+
+def widget_states() -> tuple[dict, list, int]:
+    """ipywidgets' answer to ``request_states`` for the widgets of this process (as its
+    ``Widget._handle_control_comm_msg`` builds it): the message, its buffers, the widget count."""
+    from ipywidgets.widgets.widget import _instances, _remove_buffers
+
+    full = {widget.model_id: {"model_name": widget._model_name, "model_module": widget._model_module,
+                              "model_module_version": widget._model_module_version,
+                              "state": widget.get_state(drop_defaults=False)}
+            for widget in _instances.values()}
+    states, paths, buffers = _remove_buffers(full)
+    return {"method": "update_states", "states": states, "buffer_paths": paths}, buffers, len(_instances)
+
+
+def answer_states(kernel, snapshot: tuple[dict, list, int]) -> None:
+    """In a fork: the first ``request_states`` of a copy whose widgets are still the page's is
+    answered with the page process's ``snapshot``; any other (or a later one, once a widget
+    changed) by ipywidgets itself."""
+    from ipywidgets.widgets.widget import Widget, _instances
+
+    message, buffers, count = snapshot
+    changed: list[bool] = []
+    notify = Widget.notify_change
+
+    def notify_change(self, change):  # the first change of any widget makes the snapshot stale
+        changed.append(True)
+        Widget.notify_change = notify
+        return notify(self, change)
+
+    Widget.notify_change = notify_change
+
+    def on_msg(msg):
+        data = msg["content"]["data"]
+        if not changed and len(_instances) == count and data.get("method") == "request_states":
+            Widget._control_comm.send(message, buffers=buffers)
+        else:
+            Widget._handle_control_comm_msg(msg)
+
+    def opened(comm, msg):
+        Widget.handle_control_comm_opened(comm, msg)  # checks the protocol, keeps the comm
+        comm.on_msg(on_msg)
+
+    kernel.comm_manager.register_target("jupyter.widget.control", opened)
 
 
 def forget_shell() -> None:
@@ -161,9 +215,10 @@ def _replay(outputs: list[dict]):
     return result
 
 
-def install_replay(kernel, recording: list[tuple[str, list[dict]]], names: dict) -> None:
+def install_replay(kernel, recording: list[tuple[str, list[dict]]], names: dict, states: tuple) -> None:
     """In a forked kernel: a recorded cell, asked for again, is played back, not run; any other
-    code runs as usual. The page's names (``page``) are the kernel's, as if it had run the page."""
+    code runs as usual. The page's names (``page``) are the kernel's, as if it had run the page;
+    its widgets' states are sent as the page process built them (``answer_states``)."""
     # made before any kernel, the page's comms have none; ipywidgets sends nothing on a comm
     # without one (Widget._send): they are this kernel's now
     for page_comm in kernel.comm_manager.comms.values():
@@ -178,3 +233,4 @@ def install_replay(kernel, recording: list[tuple[str, list[dict]]], names: dict)
         return await run(calls.get(code, code), *args, **kwargs)
 
     kernel.do_execute = do_execute
+    answer_states(kernel, states)

@@ -32,6 +32,9 @@ class FakeKernelManager:
     def list_kernel_ids(self):
         return list(self._kernels)
 
+    def __contains__(self, kernel_id):
+        return kernel_id in self._kernels
+
     def up(self, kernel_id):
         self._kernels[kernel_id] = SimpleNamespace(last_activity=None)
 
@@ -39,6 +42,14 @@ class FakeKernelManager:
 class FakeWatch:
     def is_broken(self, lang=None):
         return False
+
+
+def _gate() -> tuple[FakeKernelManager, Gate]:
+    """A gate with a cap of three kernels, over a kernel manager of nothing."""
+    km = FakeKernelManager()
+    return km, Gate(SimpleNamespace(kernel_manager=km, log=logging.getLogger("test")),
+                    KernelPolicy(max_kernels=3, max_starting=10, address_kernels=10, min_free_mb=0),
+                    FakeWatch())
 
 
 def admit(gate, address="127.0.1.1"):
@@ -51,10 +62,7 @@ def admit(gate, address="127.0.1.1"):
 
 
 def test_a_page_whose_kernel_is_up_counts_once_against_the_cap():
-    km = FakeKernelManager()
-    gate = Gate(SimpleNamespace(kernel_manager=km, log=logging.getLogger("test")),
-                KernelPolicy(max_kernels=3, max_starting=10, address_kernels=10, min_free_mb=0),
-                FakeWatch())
+    km, gate = _gate()
     pages = []
     for i in range(2):
         assert admit(gate, f"127.0.1.{i + 1}") is None
@@ -74,3 +82,27 @@ def test_a_page_whose_kernel_is_up_counts_once_against_the_cap():
     km.up("k2")
     gate._visitor("k2")
     assert gate.starting_live == 3 and admit(gate, "127.0.1.4") == "busy"  # three live kernels
+
+
+def test_a_copy_up_before_its_page_is_handed_it_counts_once():
+    """In a crowd a copy is up (live) seconds before its page gets it (``_visitor``): while the
+    page's claim is on, the kernel counts as live and not also as a page starting one."""
+    km, gate = _gate()
+    claims = []
+    for i in range(2):
+        assert admit(gate, f"127.0.1.{i + 1}") is None
+        CURRENT_PAGE.set(SimpleNamespace(clinic_address=f"127.0.1.{i + 1}", _clinic_starts=True))
+        claim = gate.claim(f"k{i}")
+        claim.__enter__()
+        claims.append(claim)
+        km.up(f"k{i}")  # up, not handed out yet
+    assert gate.live() == 2 and gate.waiting() == 0
+    assert admit(gate, "127.0.1.3") is None  # two kernels under a cap of three
+    assert admit(gate, "127.0.1.4") == "busy"  # the third page's kernel is starting: the cap
+    # a page that took a pooled kernel (not starting one) claims nothing
+    CURRENT_PAGE.set(SimpleNamespace(clinic_address="127.0.1.5", _clinic_starts=False))
+    with gate.claim("k9"):
+        assert gate.claims == {"k0", "k1"}
+    for claim in claims:  # handed out: the claim ends, the kernel is the page's (``_visitor``)
+        claim.__exit__(None, None, None)
+    assert gate.claims == set()

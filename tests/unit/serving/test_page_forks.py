@@ -154,3 +154,22 @@ def test_a_newer_page_retires_the_older_one_once_its_kernels_have_ended(forks):
         assert not Path(f"/proc/{old_page}").exists(), "the retired page process stayed"
     finally:
         _stop(new)
+
+
+def test_a_copy_sends_the_page_processs_widget_states_as_ipywidgets_builds_them(forks):
+    """A fresh copy answers request_states with the states the page process built once
+    (page_replay.answer_states): the same as ipywidgets' own answer from that kernel."""
+    page_id = uuid.uuid4().hex[:24]
+    render = _kernel(_page(page_id, "render"))
+    copy = None
+    try:
+        copy = _kernel(_page(page_id, "stamp"))
+        kept = _states(copy)
+        copy.kc.execute("from ipywidgets.widgets.widget import Widget as _W\n"
+                        "_W._handle_control_comm_msg({'content': {'data': {'method': 'request_states'}}})",
+                        store_history=False)
+        own = _messages(copy, lambda m: m["msg_type"] == "comm_msg"
+                        and m["content"]["data"].get("method") == "update_states")[-1]["content"]["data"]["states"]
+        assert len(kept) > 100 and kept == own
+    finally:
+        _stop(render, *([copy] if copy else []))

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from tornado.ioloop import IOLoop
@@ -38,6 +39,9 @@ class Gate:
         self.rendering = 0  # pages admitted and still being sent
         self.starting = 0  # of those, pages that start a kernel of their own (no pooled one)
         self.starting_live = 0  # of those, pages whose kernel is up already (counted in live())
+        # kernel ids of copies (kernels/stamps.py) that starting pages are waiting for: up (in
+        # live()) a while before the page is handed its kernel (``_visitor``), in a crowd seconds
+        self.claims: set[str] = set()
         self.last_request = 0.0  # time.monotonic() of the last HTTP request of any kind (Activity)
         self.keeper = None  # kernels.pool.PoolKeeper, set by kernel_lifecycle
         self.refused = {"busy": 0, "updating": 0}
@@ -103,6 +107,24 @@ class Gate:
     def live(self) -> int:
         return len(self.km.list_kernel_ids())
 
+    def waiting(self) -> int:
+        """Pages starting a kernel that is not up yet (one that is up is in ``live()`` already)."""
+        up = sum(1 for kernel_id in self.claims if kernel_id in self.km)
+        return self.starting - self.starting_live - up
+
+    @contextlib.contextmanager
+    def claim(self, kernel_id: str):
+        """The page being served starts kernel ``kernel_id`` (a copy): counted once against the
+        cap, as a page starting one until the kernel is up, then as a live kernel."""
+        page = CURRENT_PAGE.get()
+        counted = getattr(page, "_clinic_starts", False) and not getattr(page, "clinic_kernel_live", False)
+        if counted:
+            self.claims.add(kernel_id)
+        try:
+            yield
+        finally:
+            self.claims.discard(kernel_id)
+
     def turned_away(self, address: str) -> bool:
         """The address would get the busy page for its share (kernels held, pages owed)."""
         if self.shares.owed and self.shares.refused(address):
@@ -151,7 +173,7 @@ class Gate:
         if not starts:
             return None
         # a page whose kernel is up is in live() already (a copy is up long before its page ends)
-        waiting = self.starting - self.starting_live
+        waiting = self.waiting()
         cap, live = self.policy.cap(), self.live() + waiting
         if live >= cap:
             self.refused["busy"] += 1

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from urllib.parse import urlsplit
 
 from clinic_explainer.serving import patches
@@ -100,7 +101,9 @@ class PoolKeeper:
         if pooled:
             content = await pool.pop(0)
         elif page is not None:
-            content = await self._copy(key, page)
+            kernel_id = str(uuid.uuid4())
+            with self.gate.claim(kernel_id):  # counted once against the cap while it starts
+                content = await self._copy(key, page, kernel_id)
         else:
             raise RuntimeError(f"Kernel pool for {key} is empty")  # supply said otherwise
         renderer = content["renderer"]
@@ -138,9 +141,9 @@ class PoolKeeper:
         """Whether this page gets a kernel from the pool or a copy of a kept page."""
         return self.supply(notebook, lang) is not None
 
-    def _copy(self, key: str, page):
+    def _copy(self, key: str, page, kernel_id: str | None = None):
         """A new copy of the kept page for pool ``key`` (a pool entry, as Voila's fill makes)."""
-        return self.stamps.copy(page, {LOCALE_ENV: self.locale_of[key]}, self._dead)
+        return self.stamps.copy(page, {LOCALE_ENV: self.locale_of[key]}, self._dead, kernel_id)
 
     def _dead(self, kernel_id: str) -> None:
         """A copy's kernel died: shut down, not restarted (a restart would be a kernel without

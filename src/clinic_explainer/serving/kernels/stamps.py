@@ -141,10 +141,10 @@ class Stamps:
         entry.add_done_callback(started)
 
     # --- a copy --------------------------------------------------------------------------
-    async def copy(self, page: Page, env: dict, on_dead) -> dict:
+    async def copy(self, page: Page, env: dict, on_dead, kernel_id: str | None = None) -> dict:
         """A kernel forked from the page, with the kept page: a pool entry as Voila's fill makes.
         ``on_dead(kernel_id)``: the kernel died (it is not restarted)."""
-        kernel_id = str(uuid.uuid4())
+        kernel_id = kernel_id or str(uuid.uuid4())
         env = {**patches.pool_kernel_env(self.km, page.name, env), **page.env("stamp"),
                "VOILA_KERNEL_ID": kernel_id}
         try:
