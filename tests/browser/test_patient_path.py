@@ -148,3 +148,20 @@ def test_phone_links_stay_in_the_tab(phone_page, voila_url, content):
     tel = phone_page.locator("a[href^='tel:']")
     assert tel.count() >= 1
     assert all(tel.nth(i).get_attribute("target") in (None, "_self") for i in range(tel.count()))
+
+
+def test_a_first_visit_gets_the_widget_client_in_one_file(phone_page, voila_url):
+    """voila.js's chunks come in one file (serving/http/chunks.py): a first visit asks for none
+    of them alone (it asked the server for about a hundred files, now about thirty), and the
+    widgets work."""
+    import re
+
+    asked: list[str] = []
+    phone_page.on("request", lambda r: asked.append(r.url))
+    open_app(phone_page, voila_url, "patient_explainer.ipynb")
+    phone_page.wait_for_selector(".jupyter-widgets .widget-slider .noUi-handle", state="visible", timeout=60_000)
+    assert [u for u in asked if re.search(r"/\d+\.voila\.js", u)] == []
+    assert any("/clinic-chunks/voila." in u for u in asked)
+    assert len([u for u in asked if u.startswith(voila_url)]) < 50, len(asked)
+    assert_clean(phone_page)
+    assert phone_page.watch.console_errors == []

@@ -23,6 +23,7 @@ from clinic_explainer.serving.http.assets import clinic_assets
 from clinic_explainer.serving.kernel_forks import fork_kernels
 from clinic_explainer.serving.kernel_manager import room_for_sockets
 from clinic_explainer.serving.http.caching import cache_lifetimes, hot_files, versioned_voila_static
+from clinic_explainer.serving.http.chunks import voila_chunks
 from clinic_explainer.serving.http.compression import compress, compress_websocket
 from clinic_explainer.serving.http.early import early_answers
 from clinic_explainer.serving.http.security import secure
@@ -42,7 +43,8 @@ APPLICATION_HOOKS: list[Hook] = [
     compress_websocket,             # http/compression.py: permessage-deflate
     cache_lifetimes,                # http/caching.py: versioned files cached for good
     versioned_voila_static,
-    hot_files,
+    voila_chunks,                   # http/chunks.py: voila.js's first chunks in one file
+    hot_files,                      # (after: its matcher goes before every route)
     guard_application,  # http/ws_guard.py: crafted websocket frames rejected before they are parsed
     kernel_lifecycle,   # kernels/: admission cap, busy page, kernels freed when pages close, the pool
     clinic_assets,      # http/assets.py: notice words and files, colours.css, the landing page's words

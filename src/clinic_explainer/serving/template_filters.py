@@ -77,3 +77,10 @@ def lean_output(output: dict) -> dict:
     from clinic_explainer.pages.placeholder import calm_box
 
     return {**output, "data": {**data, "text/html": calm_box(*found)}}
+
+
+def voila_chunks(base_url: str) -> str:
+    """The address of voila.js's first chunks in one file (http/chunks.py), "" if there is none."""
+    from clinic_explainer.serving.http.chunks import bundle_url
+
+    return bundle_url(base_url)

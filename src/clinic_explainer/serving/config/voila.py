@@ -16,6 +16,7 @@ c.VoilaExporter.filters = {
     "ce_page_lang": "clinic_explainer.serving.template_filters.page_lang",
     "ce_page_meta": "clinic_explainer.serving.template_filters.page_meta",  # share preview
     "ce_lean_output": "clinic_explainer.serving.template_filters.lean_output",
+    "ce_voila_chunks": "clinic_explainer.serving.template_filters.voila_chunks",  # http/chunks.py
 }
 
 # --- only the bytes a page needs -------------------------------------------------------------
