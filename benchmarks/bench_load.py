@@ -21,7 +21,7 @@ headless Chromium at phone size, whose own readable / interactive times are show
 did: on this 2-core machine those measure mostly the twenty renderers themselves.
 
 Setups: "before" is `make serve`'s server from an earlier commit (a temporary git worktree;
-by default 4d91b2c, the last landed commit before issues 7 and 8); "after" is this checkout's.
+by default 924caac, the last commit before issue 19; `--logs DIR` keeps the servers' logs); "after" is this checkout's.
 Both are started as bench_phone.py starts them, with their preheated pool filled.
 Usage: python benchmarks/bench_load.py [--crowds 20 50] [--setups before after] [--baseline REF]
                                        [--clients wire|browsers]
@@ -226,14 +226,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--crowds", type=int, nargs="+", default=[20, 50, 100, 200])
     parser.add_argument("--setups", nargs="+", default=["before", "after"], choices=["before", "after"])
-    parser.add_argument("--baseline", default="4d91b2c", help="the commit of the 'before' server")
+    parser.add_argument("--baseline", default="924caac", help="the commit of the 'before' server")
     parser.add_argument("--clients", default="wire", choices=["wire", "browsers"])
+    parser.add_argument("--logs", help="keep the servers' logs in this folder (default: thrown away):"
+                        " which rule gave a visitor the busy page, what failed")
     opts = parser.parse_args()
     from clinic_explainer.content import load
 
     content = load()
     rows = []
-    with tempfile.TemporaryDirectory(prefix="bench-load-") as logs, worktree(opts.baseline) as base:
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as scratch, worktree(opts.baseline) as base:
+        logs = opts.logs or scratch
+        Path(logs).mkdir(parents=True, exist_ok=True)
         for setup in opts.setups:
             for n in opts.crowds:
                 tree = base if setup == "before" else REPO
