@@ -27,8 +27,10 @@ def free_port() -> int:
 class Server:
     """A server process on this machine, ready once ``ready_url`` answers; stopped on exit."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], ready_url: str, log_path: Path, timeout: float = 90):
+    def __init__(self, argv: list[str], env: dict[str, str], ready_url: str, log_path: Path, timeout: float = 90,
+                 stop_timeout: float = 20):
         self.argv, self.env, self.ready_url, self.log_path, self.timeout = argv, env, ready_url, log_path, timeout
+        self.stop_timeout = stop_timeout
 
     def __enter__(self) -> Server:
         with open(self.log_path, "w") as log:
@@ -47,7 +49,24 @@ class Server:
     def __exit__(self, *exc) -> None:
         self.proc.terminate()
         try:
-            self.proc.wait(timeout=20)
+            self.proc.wait(timeout=self.stop_timeout)
         except subprocess.TimeoutExpired:  # e.g. a hub stopping every staff server on a busy machine
             self.proc.kill()
             self.proc.wait(timeout=20)
+
+
+def left_behind(marker: str) -> list[str]:
+    """Processes of this machine whose command line or environment names ``marker`` (a test's
+    temporary folder): what a stopped server left running."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            environ = (proc / "environ").read_bytes().decode(errors="replace")
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+        if marker in cmdline or marker in environ:
+            found.append(f"{proc.name}: {cmdline[:160]}")
+    return found

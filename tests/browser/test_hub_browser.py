@@ -11,12 +11,14 @@ Two trainees take the knowledge check at once and the trainer's class view shows
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import io
 import json
 import os
 import shutil
 import signal
+import time
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -35,7 +37,7 @@ from clinic_explainer.settings import (
 )
 
 from .conftest import DESKTOP, assert_clean, open_app, screenshot
-from .servers import Server, free_port
+from .servers import Server, free_port, left_behind
 from .test_jupyterlab_training import choose
 
 pytestmark = pytest.mark.browser
@@ -95,11 +97,20 @@ def hub(tmp_path_factory):
     # ready once the proxy routes to the explainer service (it answers with the notice words)
     try:
         with Server(argv, env, url + launch.SERVICE_PREFIX.lstrip("/") + "clinic-notice.json", tmp / "hub.log",
-                    timeout=120) as server:
+                    timeout=120, stop_timeout=60) as server:
             yield url, server.log_path, notebooks, content_dir
     finally:
         # the proxy runs in a session of its own: a hub that failed would leave it running
         stop_pid_file(tmp / "data" / "hub" / "configurable-http-proxy.pid")
+    # the stopped hub stopped what it started: the staff servers, their kernels, the explainer
+    # service and its kernels (they were left running, for good, when the hub took too long)
+    deadline = time.monotonic() + 15
+    while (left := left_behind(str(tmp))) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    for line in left:  # not left on the machine either way
+        with contextlib.suppress(OSError):
+            os.kill(int(line.split(":")[0]), signal.SIGKILL)
+    assert not left, "the stopped hub left these running:\n" + "\n".join(left)
 
 
 def stop_pid_file(path) -> None:

@@ -77,6 +77,9 @@ c.Spawner.environment = {
 c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "TZ", "JUPYTERHUB_SINGLEUSER_APP", CONTENT_ENV, NOTEBOOKS_ENV,
                       CACHE_ENV, DATA_ENV, DATABASE_ENV]
 c.Spawner.start_timeout = 60
+# stopping the hub stops every staff server with SIGINT, then SIGTERM: a Jupyter server started
+# with SIGINT ignored (the children of a background job) waited the whole 10 s default for nothing
+c.LocalProcessSpawner.interrupt_timeout = 3
 c.Spawner.http_timeout = 60
 
 # --- the patient explainer: a public service, our Voila process unchanged --------------------

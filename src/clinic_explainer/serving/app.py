@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from pathlib import Path
 
 from traitlets import default
@@ -47,6 +48,10 @@ class ClinicVoila(Voila):
         # (about an eighth of the server's CPU in a crowd of 100, benchmarks/bench_load.py)
         gc.collect()
         gc.freeze()
+        # an interrupt stops the server (Voila handles SIGTERM only), even when it was started
+        # with SIGINT ignored, as a background job's children are: the hub stops its explainer
+        # service with SIGINT first, and waited 10 s for nothing before its SIGTERM
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         super().listen()
 
 
