@@ -16,7 +16,7 @@ publish what it displayed (the same messages, the same model ids) instead of run
 the one render per page the server does to keep a copy of the page costs the kernel nothing.
 
 **The widgets' states, built once.** A visitor's widget client first asks its kernel for every
-widget's state (ipywidgets' ``request_states``: about 130 KB for the explainer, 12 ms of the
+widget's state (ipywidgets' ``request_states``: about 130 KB for the explainer, 20 ms of the
 kernel's CPU, as ipywidgets builds it twice). A fresh copy's widgets are the page process's,
 so the page process builds that answer once (``widget_states``) and each copy sends it as it
 is, as long as no widget of the copy has changed or been made or closed since the fork
