@@ -152,9 +152,9 @@ def widget_states() -> tuple[dict, list, int]:
 
 
 def answer_states(kernel, snapshot: tuple[dict, list, int]) -> None:
-    """In a fork: the first ``request_states`` of a copy whose widgets are still the page's is
-    answered with the page process's ``snapshot``; any other (or a later one, once a widget
-    changed) by ipywidgets itself."""
+    """In a fork: a ``request_states`` of a copy whose widgets are still the page's is answered
+    with the page process's ``snapshot``; once a widget has changed (or been made or closed),
+    ipywidgets answers itself."""
     from ipywidgets.widgets.widget import Widget, _instances
 
     message, buffers, count = snapshot
@@ -168,15 +168,16 @@ def answer_states(kernel, snapshot: tuple[dict, list, int]) -> None:
 
     Widget.notify_change = notify_change
 
-    def on_msg(msg):
-        data = msg["content"]["data"]
-        if not changed and len(_instances) == count and data.get("method") == "request_states":
-            Widget._control_comm.send(message, buffers=buffers)
-        else:
-            Widget._handle_control_comm_msg(msg)
-
     def opened(comm, msg):
         Widget.handle_control_comm_opened(comm, msg)  # checks the protocol, keeps the comm
+
+        def on_msg(msg):
+            pristine = not changed and len(_instances) == count
+            if pristine and msg["content"]["data"].get("method") == "request_states":
+                comm.send(message, buffers=buffers)
+            else:
+                Widget._handle_control_comm_msg(msg)
+
         comm.on_msg(on_msg)
 
     kernel.comm_manager.register_target("jupyter.widget.control", opened)
